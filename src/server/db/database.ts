@@ -1,0 +1,113 @@
+/** Table interfaces: the row shapes Kysely checks every query against. Rows stay inside repositories. */
+import type { Generated, Kysely, Transaction } from 'kysely';
+
+export interface OrgTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  name: string;
+  kind: string;
+  is_joint: number;
+  unit_name: string | null;
+  division_code: string | null;
+  founded_on: string | null;
+  term_start: string | null;
+  term_years: number;
+  /** term_start + term_years, kept by the service so the 换届 filter is one indexed range */
+  term_end: string | null;
+  depth: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Closure table: one row per (ancestor, descendant) pair, including each org with itself at depth 0. */
+export interface OrgClosureTable {
+  ancestor_id: number;
+  descendant_id: number;
+  depth: number;
+}
+
+export interface MemberTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  gender: string | null;
+  user_id: number | null;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  password_changed_at: string;
+  must_change_password: number;
+  failed_count: number;
+  locked_until: string | null;
+  disabled: number;
+  totp_secret: string | null;
+  totp_enabled: number;
+  totp_exempt: number;
+  demo: number;
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GrantTable {
+  id: Generated<number>;
+  user_id: number;
+  role: string;
+  org_id: number | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  mfa_pending: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: number | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  result: string;
+  ip: string | null;
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface DB {
+  orgs: OrgTable;
+  org_closure: OrgClosureTable;
+  members: MemberTable;
+  users: UserTable;
+  grants: GrantTable;
+  sessions: SessionTable;
+  audit_log: AuditTable;
+  settings: SettingTable;
+}
+
+export type Db = Kysely<DB>;
+export type Trx = Transaction<DB>;
+/** A repository function takes either the database or a transaction. */
+export type Executor = Kysely<DB> | Transaction<DB>;

@@ -1,0 +1,17 @@
+/** Runs Kysely's Migrator over the migrations listed here (static list: works from source and bundles). */
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { DB } from './database.js';
+import * as m001 from './migrations/001-foundation.js';
+
+const migrations: Record<string, Migration> = {
+  '001-foundation': m001,
+};
+
+export async function migrateToLatest(db: Kysely<DB>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

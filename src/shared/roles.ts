@@ -1,0 +1,62 @@
+/**
+ * Roles and permissions: the one place that says which role may do what.
+ * Business roles are granted on an organisation and cover its subtree; the three
+ * separated admin roles (三员分立) are global and mutually exclusive.
+ */
+export const PERMISSIONS = [
+  'org.read',
+  'org.write',
+  'user.read',
+  'user.manage',
+  'session.revoke',
+  'settings.manage',
+  'grant.manage',
+  'policy.manage',
+  'audit.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditor'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+export const SCOPED_ROLES = ['org_admin', 'secretary', 'member'] as const;
+export type ScopedRole = (typeof SCOPED_ROLES)[number];
+export type Role = AdminRole | ScopedRole;
+export const ROLES: readonly Role[] = [...SCOPED_ROLES, ...ADMIN_ROLES];
+
+export interface RoleDefinition {
+  key: Role;
+  /** one of the three separated admin powers */
+  admin: boolean;
+  /** granted on an organisation; covers its subtree */
+  scoped: boolean;
+  permissions: readonly Permission[];
+  /** permissions this role holds over the whole tree even though it is not scoped */
+  global?: readonly Permission[];
+}
+
+export const ROLE_DEFINITIONS: Record<Role, RoleDefinition> = {
+  org_admin: { key: 'org_admin', admin: false, scoped: true, permissions: ['org.read', 'org.write'] },
+  secretary: { key: 'secretary', admin: false, scoped: true, permissions: ['org.read'] },
+  member: { key: 'member', admin: false, scoped: true, permissions: ['org.read'] },
+  // 系统管理员: accounts and system settings; no member data.
+  sysadmin: {
+    key: 'sysadmin',
+    admin: true,
+    scoped: false,
+    permissions: ['user.read', 'user.manage', 'session.revoke', 'settings.manage'],
+  },
+  // 安全管理员: roles, grants, security policy. Reads the bare org structure to grant on it.
+  secadmin: {
+    key: 'secadmin',
+    admin: true,
+    scoped: false,
+    permissions: ['user.read', 'session.revoke', 'grant.manage', 'policy.manage', 'org.read'],
+    global: ['org.read'],
+  },
+  // 审计管理员: reads and verifies the audit log, nothing else.
+  auditor: { key: 'auditor', admin: true, scoped: false, permissions: ['audit.read'] },
+};
+
+export function isAdminRole(role: string): role is AdminRole {
+  return (ADMIN_ROLES as readonly string[]).includes(role);
+}

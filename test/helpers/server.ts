@@ -1,0 +1,31 @@
+/** Starts the real app over HTTP (serving the built web client) on a temp SQLite database with the demo data. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { seedDemo } from '../../src/server/demo/demo.js';
+
+export async function startTestServer(opts: { demo?: boolean } = {}): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-e2e-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    PASSWORD_ITERATIONS: '1000',
+    LOGIN_RATE_LIMIT: '10000',
+    DEMO: 'off',
+    PORT: '0',
+  });
+  const { app, ctx } = await buildApp(config);
+  if (opts.demo !== false) await seedDemo(ctx.db, { passwordIterations: 1000 });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('no address');
+  return {
+    baseUrl: `http://127.0.0.1:${addr.port}`,
+    async close() {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
