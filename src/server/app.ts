@@ -22,7 +22,7 @@ import {
 import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes, cookieName } from './auth/auth.routes.js';
 import { authenticate } from './auth/auth.service.js';
-import { ScopeDenied } from './auth/policy.js';
+import { ScopeDenied, requirePermission } from './auth/policy.js';
 import type { Config } from './config.js';
 import { audit, type AppContext, type TypedApp } from './context.js';
 import { loadFieldCipher } from './crypto/sm.js';
@@ -49,7 +49,7 @@ function errorBody(code: string, message: string, field?: string, details?: unkn
 
 export async function buildApp(config: Config, opts: { database?: Database } = {}): Promise<BuiltApp> {
   const database = opts.database ?? openDatabase(config);
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, config.databaseSchema);
   const cipher = loadFieldCipher(config.dataDir, config.fieldKey);
   const ctx: AppContext = {
     config,
@@ -67,6 +67,12 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('auth', null);
+  // Every API route declares the permission it needs (or 'session' / 'public'): no route slips through.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && !route.url.startsWith('/api/docs') && !route.config?.permission) {
+      throw new Error(`route ${route.method} ${route.url} declares no permission`);
+    }
+  });
   app.addHook('onClose', async () => database.close());
 
   await app.register(fastifyCookie);
@@ -107,8 +113,9 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  // ---- the gate: CSRF, session, second factor, forced password change --------------------------
-  app.addHook('preHandler', async (req) => {
+  // ---- the gate: CSRF, session, second factor, forced password change, the route's permission ---------
+  // Runs before body validation, so an unauthorised caller learns nothing from validation errors.
+  app.addHook('preValidation', async (req) => {
     if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs')) return;
     const cfg = req.routeOptions.config;
     const safe = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
@@ -131,6 +138,10 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
     if (req.auth.session.mfaPending) throw new AppError(401, 'mfa_required', 'Second factor required');
     if (req.auth.session.mustChangePassword || req.auth.session.passwordExpired) {
       throw new AppError(403, 'password_change_required', 'Please change your password first');
+    }
+    // The route's declared permission must be held somewhere; where exactly is checked per object.
+    if (cfg.permission && cfg.permission !== 'session' && cfg.permission !== 'public') {
+      requirePermission(req.auth.principal, cfg.permission);
     }
   });
 

@@ -27,7 +27,7 @@ async function main() {
   const database = openDatabase(config);
   const { db } = database;
   try {
-    await migrateToLatest(db);
+    await migrateToLatest(db, config.databaseSchema);
     switch (command) {
       case 'migrate':
         console.log('Migrations applied.');
