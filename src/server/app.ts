@@ -22,9 +22,9 @@ import {
 import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes, cookieName } from './auth/auth.routes.js';
 import { authenticate } from './auth/auth.service.js';
-import { ScopeDenied, requirePermission } from './auth/policy.js';
+import { requirePermission, ScopeDenied } from './auth/policy.js';
 import type { Config } from './config.js';
-import { audit, type AppContext, type TypedApp } from './context.js';
+import { type AppContext, audit, type TypedApp } from './context.js';
 import { loadFieldCipher } from './crypto/sm.js';
 import { type Database, openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -152,7 +152,8 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
   app.setErrorHandler(async (err: FastifyError, req: FastifyRequest, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const first = err.validation[0];
-      const field = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || err.validationContext || 'body';
+      const field =
+        (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || err.validationContext || 'body';
       const message = `${field}: ${first?.message ?? 'is invalid'}`;
       return reply.code(400).send(errorBody('validation', message, String(field)));
     }
@@ -175,18 +176,12 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
   });
 
   // ---- routes ----------------------------------------------------------------------------------------
-  app.get(
-    '/api/health',
-    { schema: { tags: ['system'] }, config: { public: true, permission: 'public' } },
-    async () => {
-      await ctx.db.selectFrom('settings').select('key').limit(1).execute();
-      return { status: 'ok', db: database.dialect, version: config.version };
-    },
-  );
-  app.get(
-    '/api/openapi.json',
-    { schema: { hide: true }, config: { public: true, permission: 'public' } },
-    async () => app.swagger(),
+  app.get('/api/health', { schema: { tags: ['system'] }, config: { public: true, permission: 'public' } }, async () => {
+    await ctx.db.selectFrom('settings').select('key').limit(1).execute();
+    return { status: 'ok', db: database.dialect, version: config.version };
+  });
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true, permission: 'public' } }, async () =>
+    app.swagger(),
   );
   authRoutes(app, ctx);
   orgRoutes(app, ctx);

@@ -1,7 +1,7 @@
 /** The three separated admins: accounts and settings, grants and policy, and the bootstrap without demo data. */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_DB, type TestApp, call, createTestApp, login } from '../helpers/app.js';
+import { call, createTestApp, login, TEST_DB, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -70,7 +70,12 @@ describe('security policy', () => {
   it('validates the form and takes effect: a lower lockout threshold locks sooner', async () => {
     const sec = await login(t, 'secadmin');
     const policy = (await call(t, sec, 'GET', '/api/security/policy')).json();
-    expect(policy).toMatchObject({ lockoutThreshold: 5, lockoutMinutes: 15, idleTimeoutMinutes: 30, absoluteTimeoutHours: 12 });
+    expect(policy).toMatchObject({
+      lockoutThreshold: 5,
+      lockoutMinutes: 15,
+      idleTimeoutMinutes: 30,
+      absoluteTimeoutHours: 12,
+    });
     const bad = await call(t, sec, 'PUT', '/api/security/policy', { ...policy, passwordMinLength: 4 });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.field).toBe('passwordMinLength');
@@ -79,7 +84,11 @@ describe('security policy', () => {
     await newUser('sunsan');
     const codes: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'sunsan', password: `Bad#pass${i}` } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'sunsan', password: `Bad#pass${i}` },
+      });
       codes.push(r.statusCode);
     }
     expect(codes).toEqual([401, 401, 401, 423]);
@@ -87,7 +96,11 @@ describe('security policy', () => {
     const users = (await call(t, sys, 'GET', '/api/users?q=sunsan')).json().items;
     expect(users[0].locked).toBe(true);
     await call(t, sys, 'POST', `/api/users/${users[0].id}/unlock`);
-    const after = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'sunsan', password: 'Start#2026gh' } });
+    const after = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'sunsan', password: 'Start#2026gh' },
+    });
     expect(after.statusCode).toBe(200);
     await call(t, sec, 'PUT', '/api/security/policy', policy);
   });
@@ -105,10 +118,18 @@ describe('security policy', () => {
 describe('accounts and settings', () => {
   it('rejects a duplicate username and a malformed one, naming the field', async () => {
     const sys = await login(t, 'sysadmin');
-    const dup = await call(t, sys, 'POST', '/api/users', { username: 'province', displayName: 'x', password: 'Start#2026gh' });
+    const dup = await call(t, sys, 'POST', '/api/users', {
+      username: 'province',
+      displayName: 'x',
+      password: 'Start#2026gh',
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.field).toBe('username');
-    const bad = await call(t, sys, 'POST', '/api/users', { username: '省厅', displayName: 'x', password: 'Start#2026gh' });
+    const bad = await call(t, sys, 'POST', '/api/users', {
+      username: '省厅',
+      displayName: 'x',
+      password: 'Start#2026gh',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.field).toBe('username');
   });
@@ -117,9 +138,14 @@ describe('accounts and settings', () => {
     const sys = await login(t, 'sysadmin');
     const res = await call(t, sys, 'PUT', '/api/settings', { platformName: '测试平台名称', defaultLocale: 'en-US' });
     expect(res.statusCode).toBe(200);
-    expect((await call(t, sys, 'GET', '/api/settings')).json()).toEqual({ platformName: '测试平台名称', defaultLocale: 'en-US' });
+    expect((await call(t, sys, 'GET', '/api/settings')).json()).toEqual({
+      platformName: '测试平台名称',
+      defaultLocale: 'en-US',
+    });
     const sec = await login(t, 'secadmin');
-    expect((await call(t, sec, 'PUT', '/api/settings', { platformName: 'x', defaultLocale: 'zh-CN' })).statusCode).toBe(403);
+    expect((await call(t, sec, 'PUT', '/api/settings', { platformName: 'x', defaultLocale: 'zh-CN' })).statusCode).toBe(
+      403,
+    );
   });
 });
 
@@ -128,7 +154,11 @@ describe('without demo data', () => {
     if (TEST_DB !== 'sqlite') return; // the CLI reads the same configuration; one database is enough here
     const bare = await createTestApp();
     try {
-      const none = await bare.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'province', password: 'Dangjian@2026' } });
+      const none = await bare.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'province', password: 'Dangjian@2026' },
+      });
       expect(none.statusCode).toBe(401);
       const out = execFileSync('npx', ['tsx', 'src/server/cli/index.ts', 'create-security-admin', 'anquan'], {
         env: { ...process.env, DATA_DIR: bare.dataDir, INITIAL_PASSWORD: 'First#Sec2026', PASSWORD_ITERATIONS: '1000' },

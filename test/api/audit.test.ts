@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_DB, type TestApp, call, createTestApp, login } from '../helpers/app.js';
+import { call, createTestApp, login, TEST_DB, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -31,7 +31,11 @@ describe('audit log', () => {
   it('records every login and failure with actor, time, result and IP, newest first', async () => {
     await login(t, 'province');
     await login(t, 'chengdu');
-    await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'chengdu', password: 'Nope#2026x' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'chengdu', password: 'Nope#2026x' },
+    });
     const items = await auditItems();
     const logins = items.filter((i) => i.action === 'auth.login');
     expect(logins.map((i) => i.actor)).toEqual(expect.arrayContaining(['province', 'chengdu', 'auditor']));

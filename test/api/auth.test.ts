@@ -1,7 +1,7 @@
 /** Logins, lockout, CSRF, sessions and their timeouts, password changes, TOTP, security headers. */
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, call, createTestApp, login } from '../helpers/app.js';
+import { call, createTestApp, login, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -128,10 +128,18 @@ describe('sessions', () => {
 describe('accounts created by the 系统管理员', () => {
   it('must change the password at first login; the policy rejects weak ones; a change ends other sessions', async () => {
     const admin = await login(t, 'sysadmin');
-    const weak = await call(t, admin, 'POST', '/api/users', { username: 'zhangsan', displayName: '张三', password: 'password1' });
+    const weak = await call(t, admin, 'POST', '/api/users', {
+      username: 'zhangsan',
+      displayName: '张三',
+      password: 'password1',
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.field).toBe('password');
-    const created = await call(t, admin, 'POST', '/api/users', { username: 'zhangsan', displayName: '张三', password: 'Start#2026ab' });
+    const created = await call(t, admin, 'POST', '/api/users', {
+      username: 'zhangsan',
+      displayName: '张三',
+      password: 'Start#2026ab',
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ username: 'zhangsan', mustChangePassword: true });
 
@@ -141,10 +149,16 @@ describe('accounts created by the 系统管理员', () => {
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json().error.code).toBe('password_change_required');
 
-    const twoClasses = await call(t, first, 'POST', '/api/auth/password', { currentPassword: 'Start#2026ab', newPassword: 'abcdefghij12' });
+    const twoClasses = await call(t, first, 'POST', '/api/auth/password', {
+      currentPassword: 'Start#2026ab',
+      newPassword: 'abcdefghij12',
+    });
     expect(twoClasses.statusCode).toBe(400);
     expect(twoClasses.json().error.field).toBe('newPassword');
-    const ok = await call(t, first, 'POST', '/api/auth/password', { currentPassword: 'Start#2026ab', newPassword: 'Xin#Mima2026' });
+    const ok = await call(t, first, 'POST', '/api/auth/password', {
+      currentPassword: 'Start#2026ab',
+      newPassword: 'Xin#Mima2026',
+    });
     expect(ok.statusCode).toBe(204);
     expect((await call(t, first, 'GET', '/api/auth/me')).json().user.mustChangePassword).toBe(false);
     expect((await call(t, other, 'GET', '/api/auth/me')).statusCode).toBe(401);
@@ -152,7 +166,11 @@ describe('accounts created by the 系统管理员', () => {
 
   it('a disabled account loses its sessions and cannot log in', async () => {
     const admin = await login(t, 'sysadmin');
-    const created = await call(t, admin, 'POST', '/api/users', { username: 'lisi', displayName: '李四', password: 'Start#2026cd' });
+    const created = await call(t, admin, 'POST', '/api/users', {
+      username: 'lisi',
+      displayName: '李四',
+      password: 'Start#2026cd',
+    });
     const s = await login(t, 'lisi', 'Start#2026cd');
     const off = await call(t, admin, 'PATCH', `/api/users/${created.json().id}`, { disabled: true });
     expect(off.statusCode).toBe(200);
@@ -165,7 +183,11 @@ describe('TOTP for the admin roles', () => {
   it('a new 审计管理员 must enrol a second factor before using the platform, then verify at each login', async () => {
     const sys = await login(t, 'sysadmin');
     const sec = await login(t, 'secadmin');
-    const created = await call(t, sys, 'POST', '/api/users', { username: 'wangaud', displayName: '王审计', password: 'Start#2026ef' });
+    const created = await call(t, sys, 'POST', '/api/users', {
+      username: 'wangaud',
+      displayName: '王审计',
+      password: 'Start#2026ef',
+    });
     const uid = created.json().id as number;
     expect((await call(t, sec, 'POST', '/api/grants', { userId: uid, role: 'auditor' })).statusCode).toBe(201);
 
@@ -180,13 +202,19 @@ describe('TOTP for the admin roles', () => {
     const setup = (await call(t, s, 'GET', '/api/auth/totp/setup')).json();
     expect(setup.qrDataUrl).toMatch(/^data:image\/png;base64,/);
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setup.secret), digits: 6, period: 30 });
-    const bad = await call(t, s, 'POST', '/api/auth/totp/enable', { code: totp.generate() === '000000' ? '111111' : '000000' });
+    const bad = await call(t, s, 'POST', '/api/auth/totp/enable', {
+      code: totp.generate() === '000000' ? '111111' : '000000',
+    });
     expect(bad.statusCode).toBe(400);
     expect((await call(t, s, 'POST', '/api/auth/totp/enable', { code: totp.generate() })).statusCode).toBe(204);
     expect((await call(t, s, 'GET', '/api/audit')).statusCode).toBe(200);
 
     // The secret is stored SM4-encrypted, not in clear.
-    const row = await t.ctx.db.selectFrom('users').select('totp_secret').where('id', '=', uid).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('users')
+      .select('totp_secret')
+      .where('id', '=', uid)
+      .executeTakeFirstOrThrow();
     expect(row.totp_secret).not.toContain(setup.secret);
     expect(row.totp_secret).toMatch(/^v1:/);
 
@@ -203,7 +231,11 @@ describe('rate limit on the login route', () => {
     try {
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const r = await limited.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } });
+        const r = await limited.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: 'x', password: 'y' },
+        });
         codes.push(r.statusCode);
       }
       expect(codes.slice(0, 3)).toEqual([401, 401, 401]);

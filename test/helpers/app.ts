@@ -107,6 +107,7 @@ export interface OrgItem {
   memberCount: number;
   path: number[];
   divisionCode: string | null;
+  depth: number;
 }
 
 export async function allOrgs(t: TestApp, s: Session): Promise<OrgItem[]> {

@@ -6,7 +6,9 @@ import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { seedDemo } from '../../src/server/demo/demo.js';
 
-export async function startTestServer(opts: { demo?: boolean } = {}): Promise<{ baseUrl: string; close(): Promise<void> }> {
+export async function startTestServer(
+  opts: { demo?: boolean } = {},
+): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-e2e-'));
   const config = loadConfig({
     DATA_DIR: dataDir,

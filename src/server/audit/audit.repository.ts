@@ -28,7 +28,8 @@ export interface AuditFilter {
 export async function list(db: Executor, f: AuditFilter, offset: number, limit: number) {
   let q = db.selectFrom('audit_log');
   if (f.actor) q = q.where('actor', '=', f.actor);
-  if (f.action) q = f.action.endsWith('.') ? q.where('action', 'like', `${f.action}%`) : q.where('action', '=', f.action);
+  if (f.action)
+    q = f.action.endsWith('.') ? q.where('action', 'like', `${f.action}%`) : q.where('action', '=', f.action);
   if (f.result) q = q.where('result', '=', f.result);
   if (f.from) q = q.where('at', '>=', f.from);
   if (f.to) q = q.where('at', '<', f.to);

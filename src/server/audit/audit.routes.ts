@@ -1,7 +1,7 @@
 /** /api/audit: the audit log for the 审计管理员 only, and its chain verification. */
 import { z } from 'zod';
 import { requirePermission } from '../auth/policy.js';
-import { audit, principal, type AppContext, type TypedApp } from '../context.js';
+import { type AppContext, audit, principal, type TypedApp } from '../context.js';
 import { paging } from '../http.js';
 import * as auditLog from './audit.service.js';
 
@@ -10,8 +10,16 @@ const listQuery = z.object({
   actor: z.string().trim().max(64).optional(),
   action: z.string().trim().max(64).optional(),
   result: z.enum(['success', 'failure', 'denied']).optional(),
-  from: z.string().datetime({ offset: true }).or(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional(),
-  to: z.string().datetime({ offset: true }).or(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional(),
+  from: z
+    .string()
+    .datetime({ offset: true })
+    .or(z.string().regex(/^\d{4}-\d{2}-\d{2}$/))
+    .optional(),
+  to: z
+    .string()
+    .datetime({ offset: true })
+    .or(z.string().regex(/^\d{4}-\d{2}-\d{2}$/))
+    .optional(),
 });
 
 /** Dates are Asia/Shanghai calendar days; stored times are UTC ISO strings. */
@@ -26,11 +34,15 @@ function toUtc(v: string | undefined, endOfDay: boolean): string | undefined {
 }
 
 export function auditRoutes(app: TypedApp, ctx: AppContext) {
-  app.get('/api/audit', { schema: { querystring: listQuery, tags: ['audit'] }, config: { permission: 'audit.read' } }, async (req) => {
-    requirePermission(principal(req), 'audit.read');
-    const { page, pageSize, from, to, ...rest } = req.query;
-    return auditLog.list(ctx.db, { ...rest, from: toUtc(from, false), to: toUtc(to, true) }, page, pageSize);
-  });
+  app.get(
+    '/api/audit',
+    { schema: { querystring: listQuery, tags: ['audit'] }, config: { permission: 'audit.read' } },
+    async (req) => {
+      requirePermission(principal(req), 'audit.read');
+      const { page, pageSize, from, to, ...rest } = req.query;
+      return auditLog.list(ctx.db, { ...rest, from: toUtc(from, false), to: toUtc(to, true) }, page, pageSize);
+    },
+  );
 
   app.post('/api/audit/verify', { schema: { tags: ['audit'] }, config: { permission: 'audit.read' } }, async (req) => {
     requirePermission(principal(req), 'audit.read');

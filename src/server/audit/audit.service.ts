@@ -31,9 +31,7 @@ export interface AuditItem {
 }
 
 function rowHash(prevHash: string, r: repo.NewAuditRow): string {
-  return sm3(
-    JSON.stringify([prevHash, r.at, r.actor_id, r.actor, r.action, r.target, r.result, r.ip, r.detail]),
-  );
+  return sm3(JSON.stringify([prevHash, r.at, r.actor_id, r.actor, r.action, r.target, r.result, r.ip, r.detail]));
 }
 
 export async function record(db: Db, e: AuditEntry): Promise<void> {

@@ -1,11 +1,19 @@
 /** /api/auth: login, logout, me, password change, TOTP enrolment and verification. */
 import { z } from 'zod';
 import { ROLE_DEFINITIONS } from '../../shared/roles.js';
-import { audit, type AppContext, type TypedApp } from '../context.js';
+import { type AppContext, audit, type TypedApp } from '../context.js';
 import { AppError, unauthenticated } from '../errors.js';
-import { type Authenticated, changePassword, login, logout, totpEnable, totpSetup, totpVerify } from './auth.service.js';
-import { scopeOf } from './policy.js';
 import * as orgsRepo from '../modules/orgs/orgs.repository.js';
+import {
+  type Authenticated,
+  changePassword,
+  login,
+  logout,
+  totpEnable,
+  totpSetup,
+  totpVerify,
+} from './auth.service.js';
+import { scopeOf } from './policy.js';
 
 export const SESSION_COOKIE = 'dj_sid';
 export function cookieName(secure: boolean): string {
@@ -75,7 +83,14 @@ export function authRoutes(app: TypedApp, ctx: AppContext) {
           userAgent: req.headers['user-agent'],
         });
         req.auth = auth;
-        await audit(ctx, req, 'auth.login', username, 'success', auth.session.mfaPending ? { mfa: 'pending' } : undefined);
+        await audit(
+          ctx,
+          req,
+          'auth.login',
+          username,
+          'success',
+          auth.session.mfaPending ? { mfa: 'pending' } : undefined,
+        );
         reply.setCookie(cookie, token, cookieOpts);
         return { user: await presentUser(ctx, auth), csrfToken: auth.session.csrfToken };
       } catch (e) {

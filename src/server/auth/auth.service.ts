@@ -7,14 +7,14 @@ import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import { isAdminRole, type Role } from '../../shared/roles.js';
 import type { SecurityPolicy } from '../../shared/settings.js';
-import { type FieldCipher, DUMMY_PASSWORD_HASH, hashPassword, sm3, verifyPassword } from '../crypto/sm.js';
+import { DUMMY_PASSWORD_HASH, type FieldCipher, hashPassword, sm3, verifyPassword } from '../crypto/sm.js';
 import type { Db, Executor, SessionTable } from '../db/database.js';
 import { AppError, badRequest, unauthenticated } from '../errors.js';
 import * as grantsRepo from '../modules/grants/grants.repository.js';
 import * as settings from '../modules/settings/settings.service.js';
 import * as users from '../modules/users/users.repository.js';
 import { checkPassword } from './password-policy.js';
-import { type Principal, type PrincipalGrant, adminRoleOf, buildPermissions } from './policy.js';
+import { adminRoleOf, buildPermissions, type Principal, type PrincipalGrant } from './policy.js';
 import * as sessions from './sessions.repository.js';
 
 export interface AuthContext {
@@ -81,9 +81,15 @@ export async function login(
     throw invalidCredentials();
   }
   if (user.locked_until && Date.parse(user.locked_until) > now.getTime()) {
-    throw new AppError(423, 'locked', `Account locked after repeated failed logins; try again after ${user.locked_until}`, undefined, {
-      lockedUntil: user.locked_until,
-    });
+    throw new AppError(
+      423,
+      'locked',
+      `Account locked after repeated failed logins; try again after ${user.locked_until}`,
+      undefined,
+      {
+        lockedUntil: user.locked_until,
+      },
+    );
   }
   const ok = verifyPassword(password, user.password_hash);
   if (!ok || user.disabled) {
@@ -94,7 +100,10 @@ export async function login(
         failed_count: lock ? 0 : failed,
         locked_until: lock ? new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString() : null,
       });
-      throw new AppError(401, 'invalid_credentials', INVALID_CREDENTIALS, undefined, { locked: lock, failures: failed });
+      throw new AppError(401, 'invalid_credentials', INVALID_CREDENTIALS, undefined, {
+        locked: lock,
+        failures: failed,
+      });
     }
     throw invalidCredentials();
   }
@@ -246,7 +255,8 @@ export async function totpEnable(ctx: AuthContext, auth: Authenticated, code: st
   const user = await users.findById(ctx.db, auth.principal.userId);
   if (!user) throw unauthenticated();
   if (!user.totp_secret) throw badRequest('totp_not_started', 'Start the set-up first');
-  if (!checkCode(ctx, user, code)) throw new AppError(400, 'totp_invalid', 'code: the code is wrong or expired', 'code');
+  if (!checkCode(ctx, user, code))
+    throw new AppError(400, 'totp_invalid', 'code: the code is wrong or expired', 'code');
   await users.update(ctx.db, user.id, { totp_enabled: 1 });
   await sessions.clearMfa(ctx.db, auth.session.sessionId);
 }
@@ -255,7 +265,8 @@ export async function totpVerify(ctx: AuthContext, auth: Authenticated, code: st
   const user = await users.findById(ctx.db, auth.principal.userId);
   if (!user) throw unauthenticated();
   if (!user.totp_enabled) throw badRequest('totp_not_enabled', 'Two-factor authentication is not set up yet');
-  if (!checkCode(ctx, user, code)) throw new AppError(400, 'totp_invalid', 'code: the code is wrong or expired', 'code');
+  if (!checkCode(ctx, user, code))
+    throw new AppError(400, 'totp_invalid', 'code: the code is wrong or expired', 'code');
   await sessions.clearMfa(ctx.db, auth.session.sessionId);
 }
 

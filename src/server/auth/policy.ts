@@ -4,16 +4,10 @@
  * - permission held nowhere → 403 forbidden
  * - object outside every subtree where the permission is held → 404 (its existence is not revealed)
  */
-import {
-  type AdminRole,
-  type Permission,
-  ROLE_DEFINITIONS,
-  type Role,
-  isAdminRole,
-} from '../../shared/roles.js';
+import { type AdminRole, isAdminRole, type Permission, ROLE_DEFINITIONS, type Role } from '../../shared/roles.js';
 import type { Executor } from '../db/database.js';
 import { AppError, forbidden } from '../errors.js';
-import { type OrgScope, isWithin } from '../modules/orgs/orgs.repository.js';
+import { isWithin, type OrgScope } from '../modules/orgs/orgs.repository.js';
 
 export interface PrincipalGrant {
   id: number;

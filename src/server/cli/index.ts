@@ -7,8 +7,7 @@
  *   seed-demo                            create the demo data on an empty database
  */
 import crypto from 'node:crypto';
-import { verifyChain } from '../audit/audit.service.js';
-import { record } from '../audit/audit.service.js';
+import { record, verifyChain } from '../audit/audit.service.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -47,9 +46,15 @@ async function main() {
           if (admin) await grants.create(trx, { userId: uid, role: 'secadmin' }, 'cli');
           return uid;
         });
-        await record(db, { actor: 'cli', action: admin ? 'user.create_security_admin' : 'user.create', target: `user:${id} ${username}`, result: 'success' });
+        await record(db, {
+          actor: 'cli',
+          action: admin ? 'user.create_security_admin' : 'user.create',
+          target: `user:${id} ${username}`,
+          result: 'success',
+        });
         console.log(`Created ${admin ? '安全管理员 ' : 'account '}${username} (id ${id}).`);
-        if (!process.env.INITIAL_PASSWORD) console.log(`One-time password: ${password}  (must be changed at first login)`);
+        if (!process.env.INITIAL_PASSWORD)
+          console.log(`One-time password: ${password}  (must be changed at first login)`);
         return 0;
       }
       case 'verify-audit': {
@@ -63,7 +68,9 @@ async function main() {
         return 0;
       }
       default:
-        console.error('commands: migrate | create-security-admin <username> | create-user <username> [name] | verify-audit | seed-demo');
+        console.error(
+          'commands: migrate | create-security-admin <username> | create-user <username> [name] | verify-audit | seed-demo',
+        );
         return 2;
     }
   } finally {

@@ -17,8 +17,18 @@ import * as users from '../modules/users/users.repository.js';
 export const DEMO_PASSWORD = 'Dangjian@2026';
 
 export const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role; describe: string }[] = [
-  { username: 'province', displayName: '省厅机关党委党务干部', role: 'org_admin', describe: '党务管理员 of the whole system' },
-  { username: 'chengdu', displayName: '成都市科技局党务干部', role: 'org_admin', describe: '党务管理员 of 成都市科学技术局' },
+  {
+    username: 'province',
+    displayName: '省厅机关党委党务干部',
+    role: 'org_admin',
+    describe: '党务管理员 of the whole system',
+  },
+  {
+    username: 'chengdu',
+    displayName: '成都市科技局党务干部',
+    role: 'org_admin',
+    describe: '党务管理员 of 成都市科学技术局',
+  },
   { username: 'branch', displayName: '支部书记', role: 'secretary', describe: 'secretary of a branch in 成都' },
   { username: 'member', displayName: '党员', role: 'member', describe: 'an ordinary member in that branch' },
   { username: 'sysadmin', displayName: '系统管理员', role: 'sysadmin', describe: '系统管理员: accounts, settings' },
@@ -38,7 +48,8 @@ function prng(seed: number) {
   };
 }
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文斌波宇浩凯琳雪梅玉兰红燕鹏飞海涛晨阳欣怡子涵思远';
 
 // Divisions (处室) of the provincial department with a party branch each.
@@ -122,16 +133,35 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
         const name = pick<string>(SURNAMES) + pick<string>(GIVEN) + (rand() < 0.6 ? pick<string>(GIVEN) : '');
         await trx
           .insertInto('members')
-          .values({ org_id: orgId, name, gender: rand() < 0.55 ? '男' : '女', user_id: null, status: 'normal', created_at: now, updated_at: now })
+          .values({
+            org_id: orgId,
+            name,
+            gender: rand() < 0.55 ? '男' : '女',
+            user_id: null,
+            status: 'normal',
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
         memberCount++;
       }
     };
-    const addBranchWithGroups = async (parentId: number, name: string, unitName: string, division: string, groups: number) => {
+    const addBranchWithGroups = async (
+      parentId: number,
+      name: string,
+      unitName: string,
+      division: string,
+      groups: number,
+    ) => {
       const id = await addOrg({ parentId, name, kind: 'branch', unitName, divisionCode: division });
       if (groups === 0) await addMembers(id, between(4, 9));
       for (let g = 1; g <= groups; g++) {
-        await addOrg({ parentId: id, name: `${name.replace(/党支部$/, '')}第${'一二三四'[g - 1]}党小组`, kind: 'group', unitName });
+        await addOrg({
+          parentId: id,
+          name: `${name.replace(/党支部$/, '')}第${'一二三四'[g - 1]}党小组`,
+          kind: 'group',
+          unitName,
+        });
       }
       if (groups > 0) await addMembers(id, between(8, 14));
       return id;
@@ -164,7 +194,13 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
       });
       const branches = large ? 3 : 2;
       for (let b = 1; b <= branches; b++) {
-        const bid = await addBranchWithGroups(cityOrg, `${unit}机关第${'一二三'[b - 1]}党支部`, unit, city.code, b === 1 && large ? 2 : 0);
+        const bid = await addBranchWithGroups(
+          cityOrg,
+          `${unit}机关第${'一二三'[b - 1]}党支部`,
+          unit,
+          city.code,
+          b === 1 && large ? 2 : 0,
+        );
         if (city.code === '5101' && b === 1) chengduBranch = bid;
       }
       if (city.code === '5101') chengduOrg = cityOrg;
@@ -187,7 +223,12 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
     // Accounts. The demo ones are exempt from TOTP and expiry so that a newcomer can try them.
     await settings.setPolicy(trx, { ...(await settings.getPolicy(trx)), passwordMaxAgeDays: 0 });
     const hash = hashPassword(DEMO_PASSWORD, opts.passwordIterations);
-    const scopeOf: Partial<Record<string, number>> = { province: root, chengdu: chengduOrg, branch: chengduBranch, member: chengduBranch };
+    const scopeOf: Partial<Record<string, number>> = {
+      province: root,
+      chengdu: chengduOrg,
+      branch: chengduBranch,
+      member: chengduBranch,
+    };
     for (const a of DEMO_ACCOUNTS) {
       const u = await users.insert(trx, {
         username: a.username,
@@ -206,7 +247,12 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
         created_at: now,
         updated_at: now,
       });
-      await grants.insert(trx, { user_id: u.id, role: a.role, org_id: scopeOf[a.username] ?? null, created_by: 'demo' });
+      await grants.insert(trx, {
+        user_id: u.id,
+        role: a.role,
+        org_id: scopeOf[a.username] ?? null,
+        created_by: 'demo',
+      });
       if (a.username === 'member' || a.username === 'branch') {
         await trx
           .insertInto('members')
@@ -231,4 +277,3 @@ export async function seedIfEmpty(db: Db, opts: { passwordIterations: number }):
   if (!(await isEmpty(db))) return null;
   return seedDemo(db, opts);
 }
-

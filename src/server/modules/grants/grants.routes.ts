@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ROLE_DEFINITIONS, ROLES } from '../../../shared/roles.js';
 import { requirePermission } from '../../auth/policy.js';
-import { audit, principal, type AppContext, type TypedApp } from '../../context.js';
+import { type AppContext, audit, principal, type TypedApp } from '../../context.js';
 import { forbidden } from '../../errors.js';
 import { idParams } from '../../http.js';
 import * as grants from './grants.service.js';
@@ -33,31 +33,45 @@ export function grantRoutes(app: TypedApp, ctx: AppContext) {
     },
   );
 
-  app.post('/api/grants', { schema: { body: createBody, tags }, config: { permission: 'grant.manage' } }, async (req, reply) => {
-    const p = principal(req);
-    requirePermission(p, 'grant.manage');
-    if (req.body.userId === p.userId) throw forbidden('You cannot grant roles to yourself');
-    try {
-      const id = await ctx.db.transaction().execute((trx) => grants.create(trx, req.body, p.username));
-      const g = await grants.get(ctx.db, id);
-      await audit(ctx, req, 'grant.create', `user:${g.userId} ${g.username}`, 'success', { role: g.role, orgId: g.orgId });
-      return reply.code(201).send(g);
-    } catch (e) {
-      await audit(ctx, req, 'grant.create', `user:${req.body.userId}`, 'failure', {
-        role: req.body.role,
-        reason: e instanceof Error ? e.message : 'error',
-      });
-      throw e;
-    }
-  });
+  app.post(
+    '/api/grants',
+    { schema: { body: createBody, tags }, config: { permission: 'grant.manage' } },
+    async (req, reply) => {
+      const p = principal(req);
+      requirePermission(p, 'grant.manage');
+      if (req.body.userId === p.userId) throw forbidden('You cannot grant roles to yourself');
+      try {
+        const id = await ctx.db.transaction().execute((trx) => grants.create(trx, req.body, p.username));
+        const g = await grants.get(ctx.db, id);
+        await audit(ctx, req, 'grant.create', `user:${g.userId} ${g.username}`, 'success', {
+          role: g.role,
+          orgId: g.orgId,
+        });
+        return reply.code(201).send(g);
+      } catch (e) {
+        await audit(ctx, req, 'grant.create', `user:${req.body.userId}`, 'failure', {
+          role: req.body.role,
+          reason: e instanceof Error ? e.message : 'error',
+        });
+        throw e;
+      }
+    },
+  );
 
-  app.delete('/api/grants/:id', { schema: { params: idParams, tags }, config: { permission: 'grant.manage' } }, async (req, reply) => {
-    const p = principal(req);
-    requirePermission(p, 'grant.manage');
-    const current = await grants.get(ctx.db, req.params.id);
-    if (current.userId === p.userId) throw forbidden('You cannot remove your own roles');
-    const g = await grants.remove(ctx.db, req.params.id);
-    await audit(ctx, req, 'grant.delete', `user:${g.userId} ${g.username}`, 'success', { role: g.role, orgId: g.orgId });
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/grants/:id',
+    { schema: { params: idParams, tags }, config: { permission: 'grant.manage' } },
+    async (req, reply) => {
+      const p = principal(req);
+      requirePermission(p, 'grant.manage');
+      const current = await grants.get(ctx.db, req.params.id);
+      if (current.userId === p.userId) throw forbidden('You cannot remove your own roles');
+      const g = await grants.remove(ctx.db, req.params.id);
+      await audit(ctx, req, 'grant.delete', `user:${g.userId} ${g.username}`, 'success', {
+        role: g.role,
+        orgId: g.orgId,
+      });
+      return reply.code(204).send();
+    },
+  );
 }

@@ -1,5 +1,5 @@
 /** Role grants (安全管理员). Enforces 三员分立: no account holds two of the three admin roles. */
-import { ROLE_DEFINITIONS, type Role, isAdminRole } from '../../../shared/roles.js';
+import { isAdminRole, ROLE_DEFINITIONS, type Role } from '../../../shared/roles.js';
 import type { Executor } from '../../db/database.js';
 import { AppError, conflict, notFound, validation } from '../../errors.js';
 import * as orgsRepo from '../orgs/orgs.repository.js';

@@ -16,22 +16,27 @@ export function scopedOrgIds(db: Executor, scope: OrgScope) {
   const roots = scope.all ? [] : scope.roots.length ? scope.roots : [-1];
   return scope.all
     ? db.selectFrom('orgs').select('orgs.id as id')
-    : db.selectFrom('org_closure').select('org_closure.descendant_id as id').where('org_closure.ancestor_id', 'in', roots);
+    : db
+        .selectFrom('org_closure')
+        .select('org_closure.descendant_id as id')
+        .where('org_closure.ancestor_id', 'in', roots);
 }
 
 function withCounts<O>(q: SelectQueryBuilder<DB, 'orgs', O>) {
-  return q.selectAll('orgs').select((eb) => [
-    eb
-      .selectFrom('orgs as c')
-      .select(eb.fn.countAll<number>().as('n'))
-      .whereRef('c.parent_id', '=', 'orgs.id')
-      .as('child_count'),
-    eb
-      .selectFrom('members as m')
-      .select(eb.fn.countAll<number>().as('n'))
-      .whereRef('m.org_id', '=', 'orgs.id')
-      .as('member_count'),
-  ]);
+  return q
+    .selectAll('orgs')
+    .select((eb) => [
+      eb
+        .selectFrom('orgs as c')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('c.parent_id', '=', 'orgs.id')
+        .as('child_count'),
+      eb
+        .selectFrom('members as m')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('m.org_id', '=', 'orgs.id')
+        .as('member_count'),
+    ]);
 }
 
 function normalise(r: Record<string, unknown>): OrgRow {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { orgCreateSchema, orgMoveSchema, orgUpdateSchema } from '../../../shared/orgs.js';
 import { authorizeOrg, grantRoots, requirePermission } from '../../auth/policy.js';
-import { audit, principal, type AppContext, type TypedApp } from '../../context.js';
+import { type AppContext, audit, principal, type TypedApp } from '../../context.js';
 import { forbidden } from '../../errors.js';
 import { idParams, paging } from '../../http.js';
 import * as orgs from './orgs.service.js';
@@ -18,11 +18,15 @@ const listQuery = z.object({
 export function orgRoutes(app: TypedApp, ctx: AppContext) {
   const tags = ['orgs'];
 
-  app.get('/api/orgs', { schema: { querystring: listQuery, tags }, config: { permission: 'org.read' } }, async (req) => {
-    const scope = requirePermission(principal(req), 'org.read');
-    const { page, pageSize, ...filter } = req.query;
-    return orgs.list(ctx.db, scope, filter, page, pageSize);
-  });
+  app.get(
+    '/api/orgs',
+    { schema: { querystring: listQuery, tags }, config: { permission: 'org.read' } },
+    async (req) => {
+      const scope = requirePermission(principal(req), 'org.read');
+      const { page, pageSize, ...filter } = req.query;
+      return orgs.list(ctx.db, scope, filter, page, pageSize);
+    },
+  );
 
   app.get('/api/orgs/:id', { schema: { params: idParams, tags }, config: { permission: 'org.read' } }, async (req) => {
     await authorizeOrg(ctx.db, principal(req), 'org.read', req.params.id);
@@ -50,7 +54,9 @@ export function orgRoutes(app: TypedApp, ctx: AppContext) {
       await authorizeOrg(ctx.db, p, 'org.write', req.params.id);
       await ctx.db.transaction().execute((trx) => orgs.update(trx, req.params.id, req.body));
       const updated = await orgs.get(ctx.db, req.params.id);
-      await audit(ctx, req, 'org.update', `org:${updated.id} ${updated.name}`, 'success', { fields: Object.keys(req.body) });
+      await audit(ctx, req, 'org.update', `org:${updated.id} ${updated.name}`, 'success', {
+        fields: Object.keys(req.body),
+      });
       return updated;
     },
   );

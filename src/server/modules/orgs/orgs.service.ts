@@ -156,7 +156,12 @@ export async function update(trx: Executor, id: number, input: OrgUpdateInput): 
     const children = await repo.list(trx, { all: true }, { parentId: id }, 0, 10000);
     for (const c of children.rows) {
       if (!ALLOWED_CHILD_KINDS[input.kind].includes(c.kind as OrgKind)) {
-        throw new AppError(400, 'invalid_parent', `its child 「${c.name}」 (${c.kind}) cannot sit under a ${input.kind}`, 'kind');
+        throw new AppError(
+          400,
+          'invalid_parent',
+          `its child 「${c.name}」 (${c.kind}) cannot sit under a ${input.kind}`,
+          'kind',
+        );
       }
     }
   }

@@ -1,14 +1,18 @@
 /** /api/security/policy (安全管理员) and /api/settings (系统管理员). */
 import { securityPolicySchema, systemSettingsSchema } from '../../../shared/settings.js';
 import { requirePermission } from '../../auth/policy.js';
-import { audit, principal, type AppContext, type TypedApp } from '../../context.js';
+import { type AppContext, audit, principal, type TypedApp } from '../../context.js';
 import * as settings from './settings.service.js';
 
 export function settingsRoutes(app: TypedApp, ctx: AppContext) {
-  app.get('/api/security/policy', { schema: { tags: ['security'] }, config: { permission: 'policy.manage' } }, async (req) => {
-    requirePermission(principal(req), 'policy.manage');
-    return settings.getPolicy(ctx.db);
-  });
+  app.get(
+    '/api/security/policy',
+    { schema: { tags: ['security'] }, config: { permission: 'policy.manage' } },
+    async (req) => {
+      requirePermission(principal(req), 'policy.manage');
+      return settings.getPolicy(ctx.db);
+    },
+  );
 
   app.put(
     '/api/security/policy',

@@ -1,7 +1,7 @@
 /** /api/users: accounts, for the 系统管理员 (the 安全管理员 may list them to grant roles and end sessions). */
 import { z } from 'zod';
 import { requirePermission } from '../../auth/policy.js';
-import { audit, principal, type AppContext, type TypedApp } from '../../context.js';
+import { type AppContext, audit, principal, type TypedApp } from '../../context.js';
 import { idParams, paging } from '../../http.js';
 import * as users from './users.service.js';
 
@@ -14,7 +14,10 @@ const createBody = z.object({
   displayName: z.string().trim().min(1).max(50),
   password: z.string().min(1).max(128),
 });
-const patchBody = z.object({ displayName: z.string().trim().min(1).max(50).optional(), disabled: z.boolean().optional() });
+const patchBody = z.object({
+  displayName: z.string().trim().min(1).max(50).optional(),
+  disabled: z.boolean().optional(),
+});
 
 export function userRoutes(app: TypedApp, ctx: AppContext) {
   const tags = ['accounts'];
@@ -32,12 +35,16 @@ export function userRoutes(app: TypedApp, ctx: AppContext) {
     },
   );
 
-  app.post('/api/users', { schema: { body: createBody, tags }, config: { permission: 'user.manage' } }, async (req, reply) => {
-    requirePermission(principal(req), 'user.manage');
-    const id = await users.create(ctx.db, req.body, it);
-    await audit(ctx, req, 'user.create', `user:${id} ${req.body.username}`);
-    return reply.code(201).send(await users.get(ctx.db, id));
-  });
+  app.post(
+    '/api/users',
+    { schema: { body: createBody, tags }, config: { permission: 'user.manage' } },
+    async (req, reply) => {
+      requirePermission(principal(req), 'user.manage');
+      const id = await users.create(ctx.db, req.body, it);
+      await audit(ctx, req, 'user.create', `user:${id} ${req.body.username}`);
+      return reply.code(201).send(await users.get(ctx.db, id));
+    },
+  );
 
   app.patch(
     '/api/users/:id',
@@ -46,9 +53,16 @@ export function userRoutes(app: TypedApp, ctx: AppContext) {
       requirePermission(principal(req), 'user.manage');
       await users.update(ctx.db, req.params.id, req.body);
       const u = await users.get(ctx.db, req.params.id);
-      await audit(ctx, req, req.body.disabled === true ? 'user.disable' : 'user.update', `user:${u.id} ${u.username}`, 'success', {
-        fields: Object.keys(req.body),
-      });
+      await audit(
+        ctx,
+        req,
+        req.body.disabled === true ? 'user.disable' : 'user.update',
+        `user:${u.id} ${u.username}`,
+        'success',
+        {
+          fields: Object.keys(req.body),
+        },
+      );
       return u;
     },
   );

@@ -1,9 +1,10 @@
 /** Accounts (系统管理员): create with a one-time password, disable, unlock, reset, end sessions. */
+
+import { checkPassword } from '../../auth/password-policy.js';
+import * as sessions from '../../auth/sessions.repository.js';
 import { hashPassword } from '../../crypto/sm.js';
 import type { Executor } from '../../db/database.js';
 import { conflict, notFound } from '../../errors.js';
-import { checkPassword } from '../../auth/password-policy.js';
-import * as sessions from '../../auth/sessions.repository.js';
 import * as grants from '../grants/grants.repository.js';
 import * as settings from '../settings/settings.service.js';
 import * as repo from './users.repository.js';
