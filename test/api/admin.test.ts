@@ -30,6 +30,23 @@ describe('三员分立', () => {
     expect(grants.map((g: { role: string }) => g.role)).toEqual(['sysadmin']);
   });
 
+  it('an admin account cannot also hold a business role, nor a business account an admin role', async () => {
+    const sec = await login(t, 'secadmin');
+    const sys = await login(t, 'sysadmin');
+    const root = (await call(t, sec, 'GET', '/api/orgs?pageSize=1')).json().items[0];
+    const toAdmin = await call(t, sec, 'POST', '/api/grants', {
+      userId: sys.user.id,
+      role: 'org_admin',
+      orgId: root.id,
+    });
+    expect(toAdmin.statusCode).toBe(409);
+    expect(toAdmin.json().error.code).toBe('admin_role_conflict');
+    const province = await login(t, 'province');
+    const toBusiness = await call(t, sec, 'POST', '/api/grants', { userId: province.user.id, role: 'auditor' });
+    expect(toBusiness.statusCode).toBe(409);
+    expect((await call(t, sys, 'GET', `/api/orgs/${root.id}`)).statusCode).toBe(403);
+  });
+
   it('the security admin cannot grant to itself, and none of the three reads organisations by default except to grant', async () => {
     const sec = await login(t, 'secadmin');
     const res = await call(t, sec, 'POST', '/api/grants', { userId: sec.user.id, role: 'auditor' });

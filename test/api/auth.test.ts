@@ -220,7 +220,11 @@ describe('TOTP for the admin roles', () => {
 
     const again = await login(t, 'wangaud', 'Shen#Ji2026x');
     expect((await call(t, again, 'GET', '/api/audit')).json().error.code).toBe('mfa_required');
-    expect((await call(t, again, 'POST', '/api/auth/totp/verify', { code: totp.generate() })).statusCode).toBe(204);
+    // A code is good once: the one just used to enable is refused as a replay.
+    const replay = await call(t, again, 'POST', '/api/auth/totp/verify', { code: totp.generate() });
+    expect(replay.statusCode).toBe(400);
+    const next = totp.generate({ timestamp: Date.now() + 30_000 });
+    expect((await call(t, again, 'POST', '/api/auth/totp/verify', { code: next })).statusCode).toBe(204);
     expect((await call(t, again, 'GET', '/api/audit')).statusCode).toBe(200);
   });
 });

@@ -245,17 +245,23 @@ export async function totpSetup(ctx: AuthContext, auth: Authenticated) {
   return { secret, otpauthUrl, qrDataUrl };
 }
 
-function checkCode(ctx: AuthContext, user: users.UserRow, code: string): boolean {
+/** Accepts a code of the current step ±1 that is newer than the last accepted one (no replay), and records it. */
+async function checkCode(ctx: AuthContext, user: users.UserRow, code: string): Promise<boolean> {
   if (!user.totp_secret) return false;
   const secret = ctx.cipher.decrypt(user.totp_secret);
-  return totpFor(secret, user.username).validate({ token: code, window: 1 }) !== null;
+  const delta = totpFor(secret, user.username).validate({ token: code, window: 1 });
+  if (delta === null) return false;
+  const step = Math.floor(Date.now() / 30_000) + delta;
+  if (step <= user.totp_last_step) return false;
+  await users.update(ctx.db, user.id, { totp_last_step: step });
+  return true;
 }
 
 export async function totpEnable(ctx: AuthContext, auth: Authenticated, code: string): Promise<void> {
   const user = await users.findById(ctx.db, auth.principal.userId);
   if (!user) throw unauthenticated();
   if (!user.totp_secret) throw badRequest('totp_not_started', 'Start the set-up first');
-  if (!checkCode(ctx, user, code))
+  if (!(await checkCode(ctx, user, code)))
     throw new AppError(400, 'totp_invalid', 'code: the code is wrong or expired', 'code');
   await users.update(ctx.db, user.id, { totp_enabled: 1 });
   await sessions.clearMfa(ctx.db, auth.session.sessionId);
@@ -265,7 +271,7 @@ export async function totpVerify(ctx: AuthContext, auth: Authenticated, code: st
   const user = await users.findById(ctx.db, auth.principal.userId);
   if (!user) throw unauthenticated();
   if (!user.totp_enabled) throw badRequest('totp_not_enabled', 'Two-factor authentication is not set up yet');
-  if (!checkCode(ctx, user, code))
+  if (!(await checkCode(ctx, user, code)))
     throw new AppError(400, 'totp_invalid', 'code: the code is wrong or expired', 'code');
   await sessions.clearMfa(ctx.db, auth.session.sessionId);
 }

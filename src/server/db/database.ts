@@ -49,6 +49,8 @@ export interface UserTable {
   disabled: number;
   totp_secret: string | null;
   totp_enabled: number;
+  /** last accepted TOTP time step: a code is good once */
+  totp_last_step: number;
   totp_exempt: number;
   demo: number;
   last_login_at: string | null;

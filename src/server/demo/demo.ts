@@ -241,6 +241,7 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
         disabled: 0,
         totp_secret: null,
         totp_enabled: 0,
+        totp_last_step: 0,
         totp_exempt: 1,
         demo: 1,
         last_login_at: null,

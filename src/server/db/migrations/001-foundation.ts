@@ -61,6 +61,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('totp_secret', 'text')
     .addColumn('totp_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('totp_last_step', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('totp_exempt', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('demo', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_login_at', 'text')

@@ -63,6 +63,25 @@ export async function create(
         'role',
       );
     }
+    const business = existing.find((g) => !isAdminRole(g.role));
+    if (business) {
+      throw new AppError(
+        409,
+        'admin_role_conflict',
+        `${user.username} holds the business role ${business.role}; the three admin powers are given to separate accounts`,
+        'role',
+      );
+    }
+  } else {
+    const admin = existing.find((g) => isAdminRole(g.role));
+    if (admin) {
+      throw new AppError(
+        409,
+        'admin_role_conflict',
+        `${user.username} is a ${admin.role}; an admin account cannot also hold business roles over party data`,
+        'role',
+      );
+    }
   }
   return repo.insert(db, { user_id: input.userId, role: input.role, org_id: orgId, created_by: by });
 }

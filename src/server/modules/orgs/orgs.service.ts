@@ -65,6 +65,12 @@ export async function list(
   page: number,
   pageSize: number,
 ) {
+  // A filter naming an org the caller cannot see matches nothing (it must not confirm what lies above).
+  for (const anchor of [f.root, f.parentId]) {
+    if (anchor !== undefined && !scope.all && !(await repo.isWithin(db, anchor, scope.roots))) {
+      return { items: [], total: 0 };
+    }
+  }
   const today = todayInShanghai();
   const horizon = addMonths(today, TERM_WARNING_MONTHS);
   const filter: repo.OrgListFilter = { parentId: f.parentId, root: f.root, q: f.q };

@@ -81,6 +81,7 @@ export async function create(
     disabled: 0,
     totp_secret: null,
     totp_enabled: 0,
+    totp_last_step: 0,
     totp_exempt: 0,
     demo: 0,
     last_login_at: null,

@@ -1,0 +1,675 @@
+/**
+ * The authorization matrix (docs: /work/shared/security.md, Access): every /api route × role × position of the
+ * target organisation relative to the caller, with the status each combination must answer. A registered route
+ * without a row, or a row without a registered route, fails the suite.
+ *
+ * Roles are the demo accounts: member (`member`), secretary (`branch`), org_admin (`chengdu`), province
+ * (org_admin on the root), and the three separated admins. Positions, for org-scoped routes:
+ *   org_admin (成都):           own 成都 org, descendant a 成都 branch, parent the root, sibling 绵阳 org,
+ *                               unrelated a provincial division branch (办公室党支部)
+ *   secretary/member (成都一支部): own their branch, descendant a 党小组 under it, parent 成都 org,
+ *                               sibling 成都 second branch, unrelated 绵阳 org
+ *   province (root):            own the root, descendant a 成都 org (nothing is above or beside the root)
+ *   anonymous and the admins hold no grant: they are tried at each of the org_admin positions and one status
+ *   applies to all of them.
+ * Requests carry a valid CSRF header and a valid body, so that authorization is the only possible reason to
+ * refuse. Destructive requests (delete, move) work on throwaway orgs created by `province` in the right position.
+ */
+import * as OTPAuth from 'otpauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allOrgs, createTestApp, login, type OrgItem, type Session, type TestApp } from '../helpers/app.js';
+
+// ---- the matrix ------------------------------------------------------------------------------------------------
+
+const ROLES = ['anonymous', 'member', 'secretary', 'org_admin', 'province', 'sysadmin', 'secadmin', 'auditor'] as const;
+type Role = (typeof ROLES)[number];
+type AccountRole = Exclude<Role, 'anonymous'>;
+const ACCOUNT: Record<AccountRole, string> = {
+  member: 'member',
+  secretary: 'branch',
+  org_admin: 'chengdu',
+  province: 'province',
+  sysadmin: 'sysadmin',
+  secadmin: 'secadmin',
+  auditor: 'auditor',
+};
+const SCOPED: readonly Role[] = ['member', 'secretary', 'org_admin', 'province'];
+const POSITIONS = ['own', 'descendant', 'parent', 'sibling', 'unrelated'] as const;
+type Position = (typeof POSITIONS)[number];
+
+/**
+ * A cell: one status for the role, or for org-scoped routes and scoped roles five statuses
+ * "own descendant parent sibling unrelated", `-` where the position does not exist.
+ */
+type Cell = number | string;
+type Row = readonly [
+  anonymous: Cell,
+  member: Cell,
+  secretary: Cell,
+  org_admin: Cell,
+  province: Cell,
+  sysadmin: Cell,
+  secadmin: Cell,
+  auditor: Cell,
+];
+
+// biome-ignore format: the matrix is a table
+const MATRIX = {
+  //                                      anonymous member                 secretary              org_admin              province         sysadmin secadmin auditor
+  'GET /api/health':                      [200,      200,                   200,                   200,                   200,             200,     200,     200],
+  'GET /api/openapi.json':                [200,      200,                   200,                   200,                   200,             200,     200,     200],
+  'POST /api/auth/login':                 [200,      200,                   200,                   200,                   200,             200,     200,     200],
+  'GET /api/auth/me':                     [401,      200,                   200,                   200,                   200,             200,     200,     200],
+  'POST /api/auth/password':              [401,      204,                   204,                   204,                   204,             204,     204,     204],
+  'GET /api/auth/totp/setup':             [401,      200,                   200,                   200,                   200,             200,     200,     200],
+  'POST /api/auth/totp/enable':           [401,      204,                   204,                   204,                   204,             204,     204,     204],
+  'POST /api/auth/totp/verify':           [401,      204,                   204,                   204,                   204,             204,     204,     204],
+  'POST /api/auth/logout':                [401,      204,                   204,                   204,                   204,             204,     204,     204],
+  'GET /api/divisions':                   [401,      200,                   200,                   200,                   200,             200,     200,     200],
+  'GET /api/orgs':                        [401,      200,                   200,                   200,                   200,             403,     200,     403],
+  'GET /api/orgs/:id':                    [401,      '200 200 404 404 404', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     200,     403],
+  'POST /api/orgs':                       [401,      '403 403 403 403 403', '403 403 403 403 403', '201 201 404 404 404', '201 201 - - -', 403,     403,     403],
+  'PATCH /api/orgs/:id':                  [401,      '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'POST /api/orgs/:id/move':              [401,      '403 403 403 403 403', '403 403 403 403 403', '403 200 404 404 404', '403 200 - - -', 403,     403,     403],
+  'DELETE /api/orgs/:id':                 [401,      '403 403 403 403 403', '403 403 403 403 403', '403 204 404 404 404', '403 204 - - -', 403,     403,     403],
+  'GET /api/users':                       [401,      403,                   403,                   403,                   403,             200,     200,     403],
+  'POST /api/users':                      [401,      403,                   403,                   403,                   403,             201,     403,     403],
+  'PATCH /api/users/:id':                 [401,      403,                   403,                   403,                   403,             200,     403,     403],
+  'POST /api/users/:id/unlock':           [401,      403,                   403,                   403,                   403,             200,     403,     403],
+  'POST /api/users/:id/reset-password':   [401,      403,                   403,                   403,                   403,             200,     403,     403],
+  'POST /api/users/:id/revoke-sessions':  [401,      403,                   403,                   403,                   403,             200,     200,     403],
+  'GET /api/roles':                       [401,      403,                   403,                   403,                   403,             403,     200,     403],
+  'GET /api/grants':                      [401,      403,                   403,                   403,                   403,             403,     200,     403],
+  'POST /api/grants':                     [401,      403,                   403,                   403,                   403,             403,     201,     403],
+  'DELETE /api/grants/:id':               [401,      403,                   403,                   403,                   403,             403,     204,     403],
+  'GET /api/security/policy':             [401,      403,                   403,                   403,                   403,             403,     200,     403],
+  'PUT /api/security/policy':             [401,      403,                   403,                   403,                   403,             403,     200,     403],
+  'GET /api/settings':                    [401,      403,                   403,                   403,                   403,             200,     403,     403],
+  'PUT /api/settings':                    [401,      403,                   403,                   403,                   403,             200,     403,     403],
+  'GET /api/audit':                       [401,      403,                   403,                   403,                   403,             403,     403,     200],
+  'POST /api/audit/verify':               [401,      403,                   403,                   403,                   403,             403,     403,     200],
+} as const satisfies Record<string, Row>;
+type RouteKey = keyof typeof MATRIX;
+
+/**
+ * Routes of @fastify/swagger-ui: the public API documentation. Listed one by one (not by prefix) so that a
+ * route added under /api/docs later still needs a row.
+ */
+const EXCLUDED_DOC_ROUTES = [
+  'GET /api/docs',
+  'GET /api/docs/',
+  'GET /api/docs/*',
+  'GET /api/docs/json',
+  'GET /api/docs/yaml',
+  'GET /api/docs/static/index.html',
+  'GET /api/docs/static/swagger-initializer.js',
+];
+
+// ---- the app, the accounts, the tree ---------------------------------------------------------------------------
+
+let t: TestApp;
+const sessions = {} as Record<AccountRole, Session>;
+const passwords = {} as Record<AccountRole, string>;
+const totpSecrets = new Map<AccountRole, string>();
+let tree: OrgItem[];
+const org = {} as Record<
+  'root' | 'chengdu' | 'chengduB1' | 'chengduB1Group' | 'chengduB2' | 'mianyang' | 'mianyangB1' | 'provinceBranch',
+  OrgItem
+>;
+/** accounts created for the probes: nobody's session is at stake when they are changed */
+const probe = { loginUser: '', loginPassword: 'Lg7#pQv2xW', targetUserId: 0, grantUserId: 0 };
+let systemSettings: unknown;
+let securityPolicy: unknown;
+let seq = 0;
+const next = () => ++seq;
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+interface Req {
+  method: Method;
+  url: string;
+  payload?: unknown;
+  /** send with this session instead of the role's own (e.g. a second session that may be ended) */
+  session?: Session | null;
+  after?: (status: number, body: string) => void;
+}
+
+async function send(req: Req, s: Session | null) {
+  const headers: Record<string, string> = {};
+  if (s) headers.cookie = s.cookie;
+  // Anonymous callers have no token to match; any non-empty header passes the CSRF gate, so 401 is what decides.
+  if (req.method !== 'GET') headers['x-csrf-token'] = s ? s.csrf : 'anonymous';
+  return t.app.inject({
+    method: req.method,
+    url: req.url,
+    headers,
+    ...(req.payload !== undefined ? { payload: req.payload as object } : {}),
+  });
+}
+
+async function as(role: AccountRole, method: Method, url: string, payload?: unknown) {
+  return send({ method, url, payload }, sessions[role]);
+}
+
+function find(pred: (o: OrgItem) => boolean, what: string): OrgItem {
+  const found = tree.filter(pred);
+  if (found.length !== 1) throw new Error(`expected one org: ${what}; found ${found.length}`);
+  return found[0];
+}
+
+const childKind = (o: { kind: string }) => (o.kind === 'branch' || o.kind === 'group' ? 'group' : 'branch');
+
+/** Creates an empty org as `province` (the root's org_admin) and returns it. */
+async function throwaway(parent: OrgItem): Promise<OrgItem> {
+  const res = await as('province', 'POST', '/api/orgs', {
+    parentId: parent.id,
+    name: `矩阵测试临时组织${next()}`,
+    kind: childKind(parent),
+  });
+  if (res.statusCode !== 201) throw new Error(`throwaway org under ${parent.name}: ${res.statusCode} ${res.body}`);
+  return res.json() as OrgItem;
+}
+
+/** The org at `position` relative to the caller's grant org. Admins and anonymous use the org_admin positions. */
+function positionOrg(role: Role, position: Position): OrgItem | null {
+  if (role === 'province') return position === 'own' ? org.root : position === 'descendant' ? org.chengdu : null;
+  if (role === 'member' || role === 'secretary') {
+    return {
+      own: org.chengduB1,
+      descendant: org.chengduB1Group,
+      parent: org.chengdu,
+      sibling: org.chengduB2,
+      unrelated: org.mianyang,
+    }[position];
+  }
+  return {
+    own: org.chengdu,
+    descendant: org.chengduB1,
+    parent: org.root,
+    sibling: org.mianyang,
+    unrelated: org.provinceBranch,
+  }[position];
+}
+
+/**
+ * A fresh empty org in the position, for deletes and moves. Own and parent are the real orgs (they cannot be
+ * fresh); a refusal that breaks there still fails the row (the org is not empty, so a missing check gives 409).
+ */
+async function destructibleOrg(role: Role, position: Position): Promise<OrgItem | null> {
+  const real = positionOrg(role, position);
+  if (!real || position === 'own' || position === 'parent') return real;
+  const branchLevel = role === 'member' || role === 'secretary';
+  if (position === 'descendant') return throwaway(org.chengduB1);
+  if (position === 'sibling') return throwaway(branchLevel ? org.chengdu : org.root);
+  return throwaway(branchLevel ? org.mianyangB1 : org.provinceBranch);
+}
+
+/** Where a moved org goes: inside the 成都 subtree, so that the target is what decides. */
+const moveDestination = (o: OrgItem) => (o.kind === 'group' ? org.chengduB2 : org.chengdu);
+
+function totpCode(secret: string, offsetPeriods = 0): string {
+  const totp = new OTPAuth.TOTP({
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret: OTPAuth.Secret.fromBase32(secret),
+  });
+  return totp.generate({ timestamp: Date.now() + offsetPeriods * 30_000 });
+}
+
+// ---- how each route is called ------------------------------------------------------------------------------------
+
+interface ProbeArgs {
+  role: Role;
+  /** the target org of an org-scoped route, at `position` */
+  position: Position | null;
+}
+interface Probe {
+  /** the route acts on an organisation: rows give statuses per position */
+  org?: boolean;
+  build(a: ProbeArgs): Promise<Req | null>;
+}
+
+const own = (a: ProbeArgs) => positionOrg(a.role, a.position!);
+
+const PROBES: Record<RouteKey, Probe> = {
+  'GET /api/health': { build: async () => ({ method: 'GET', url: '/api/health' }) },
+  'GET /api/openapi.json': { build: async () => ({ method: 'GET', url: '/api/openapi.json' }) },
+  'POST /api/auth/login': {
+    build: async () => ({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: probe.loginUser, password: probe.loginPassword },
+    }),
+  },
+  'GET /api/auth/me': { build: async () => ({ method: 'GET', url: '/api/auth/me' }) },
+  'POST /api/auth/password': {
+    // The current session survives a password change (the others end); the new password is kept for later logins.
+    build: async ({ role }) => {
+      if (role === 'anonymous') {
+        return {
+          method: 'POST',
+          url: '/api/auth/password',
+          payload: { currentPassword: 'x', newPassword: 'Yy8#kLp3qZ' },
+        };
+      }
+      const newPassword = `Matrix#${next()}x${role.length}Q`;
+      return {
+        method: 'POST',
+        url: '/api/auth/password',
+        payload: { currentPassword: passwords[role], newPassword },
+        after: (status) => {
+          if (status === 204) passwords[role] = newPassword;
+        },
+      };
+    },
+  },
+  'GET /api/auth/totp/setup': { build: async () => ({ method: 'GET', url: '/api/auth/totp/setup' }) },
+  'POST /api/auth/totp/enable': {
+    build: async ({ role }) => {
+      if (role === 'anonymous') return { method: 'POST', url: '/api/auth/totp/enable', payload: { code: '000000' } };
+      const setup = await as(role, 'GET', '/api/auth/totp/setup');
+      if (setup.statusCode !== 200) throw new Error(`totp setup for ${role}: ${setup.statusCode} ${setup.body}`);
+      const { secret } = setup.json() as { secret: string };
+      return {
+        method: 'POST',
+        url: '/api/auth/totp/enable',
+        payload: { code: totpCode(secret) },
+        after: (status) => {
+          if (status === 204) totpSecrets.set(role, secret);
+        },
+      };
+    },
+  },
+  'POST /api/auth/totp/verify': {
+    build: async ({ role }) => {
+      if (role === 'anonymous') return { method: 'POST', url: '/api/auth/totp/verify', payload: { code: '000000' } };
+      const secret = totpSecrets.get(role);
+      if (!secret) throw new Error(`${role} has not enrolled TOTP (the enable row must pass first)`);
+      // the next period's code: still valid (window 1) and not the one used to enable
+      return { method: 'POST', url: '/api/auth/totp/verify', payload: { code: totpCode(secret, 1) } };
+    },
+  },
+  'POST /api/auth/logout': {
+    // Ends a second session of the same account, not the one the other rows use.
+    build: async ({ role }) => ({
+      method: 'POST',
+      url: '/api/auth/logout',
+      session: role === 'anonymous' ? null : await login(t, ACCOUNT[role], passwords[role]),
+    }),
+  },
+  'GET /api/divisions': { build: async () => ({ method: 'GET', url: '/api/divisions?parent=5101' }) },
+  'GET /api/orgs': { build: async () => ({ method: 'GET', url: '/api/orgs?pageSize=10000' }) },
+  'GET /api/orgs/:id': {
+    org: true,
+    build: async (a) => {
+      const o = own(a);
+      return o && { method: 'GET', url: `/api/orgs/${o.id}` };
+    },
+  },
+  'POST /api/orgs': {
+    org: true,
+    build: async (a) => {
+      const parent = own(a);
+      return (
+        parent && {
+          method: 'POST',
+          url: '/api/orgs',
+          payload: { parentId: parent.id, name: `矩阵测试新建组织${next()}`, kind: childKind(parent) },
+        }
+      );
+    },
+  },
+  'PATCH /api/orgs/:id': {
+    org: true,
+    // renames the org to its own name: allowed or not, nothing changes
+    build: async (a) => {
+      const o = own(a);
+      return o && { method: 'PATCH', url: `/api/orgs/${o.id}`, payload: { name: o.name } };
+    },
+  },
+  'POST /api/orgs/:id/move': {
+    org: true,
+    build: async (a) => {
+      const o = await destructibleOrg(a.role, a.position!);
+      return o && { method: 'POST', url: `/api/orgs/${o.id}/move`, payload: { parentId: moveDestination(o).id } };
+    },
+  },
+  'DELETE /api/orgs/:id': {
+    org: true,
+    build: async (a) => {
+      const o = await destructibleOrg(a.role, a.position!);
+      return o && { method: 'DELETE', url: `/api/orgs/${o.id}` };
+    },
+  },
+  'GET /api/users': { build: async () => ({ method: 'GET', url: '/api/users' }) },
+  'POST /api/users': {
+    build: async () => ({
+      method: 'POST',
+      url: '/api/users',
+      payload: { username: `probe${next()}`, displayName: '矩阵探针', password: 'Kq7#vLm2pX' },
+    }),
+  },
+  'PATCH /api/users/:id': {
+    build: async () => ({
+      method: 'PATCH',
+      url: `/api/users/${probe.targetUserId}`,
+      payload: { displayName: `矩阵目标${next()}` },
+    }),
+  },
+  'POST /api/users/:id/unlock': {
+    build: async () => ({ method: 'POST', url: `/api/users/${probe.targetUserId}/unlock` }),
+  },
+  'POST /api/users/:id/reset-password': {
+    build: async () => ({
+      method: 'POST',
+      url: `/api/users/${probe.targetUserId}/reset-password`,
+      payload: { password: `Rt5$wRn${next()}qB` },
+    }),
+  },
+  'POST /api/users/:id/revoke-sessions': {
+    build: async () => ({ method: 'POST', url: `/api/users/${probe.targetUserId}/revoke-sessions` }),
+  },
+  'GET /api/roles': { build: async () => ({ method: 'GET', url: '/api/roles' }) },
+  'GET /api/grants': { build: async () => ({ method: 'GET', url: '/api/grants' }) },
+  'POST /api/grants': {
+    build: async () => ({
+      method: 'POST',
+      url: '/api/grants',
+      payload: { userId: probe.grantUserId, role: 'member', orgId: nextGrantOrg() },
+    }),
+  },
+  'DELETE /api/grants/:id': {
+    build: async () => {
+      const res = await as('secadmin', 'POST', '/api/grants', {
+        userId: probe.grantUserId,
+        role: 'member',
+        orgId: nextGrantOrg(),
+      });
+      if (res.statusCode !== 201) throw new Error(`grant for the delete probe: ${res.statusCode} ${res.body}`);
+      return { method: 'DELETE', url: `/api/grants/${(res.json() as { id: number }).id}` };
+    },
+  },
+  'GET /api/security/policy': { build: async () => ({ method: 'GET', url: '/api/security/policy' }) },
+  'PUT /api/security/policy': {
+    build: async () => ({ method: 'PUT', url: '/api/security/policy', payload: securityPolicy }),
+  },
+  'GET /api/settings': { build: async () => ({ method: 'GET', url: '/api/settings' }) },
+  'PUT /api/settings': { build: async () => ({ method: 'PUT', url: '/api/settings', payload: systemSettings }) },
+  'GET /api/audit': { build: async () => ({ method: 'GET', url: '/api/audit?pageSize=5' }) },
+  'POST /api/audit/verify': { build: async () => ({ method: 'POST', url: '/api/audit/verify' }) },
+};
+
+/** Each grant probe uses another org, so that a second grant is never refused as a duplicate. */
+let grantOrgIndex = 0;
+function nextGrantOrg(): number {
+  return tree[grantOrgIndex++ % tree.length].id;
+}
+
+// ---- reading the matrix ------------------------------------------------------------------------------------------
+
+const ERROR_CODE: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
+
+/** The expected status of a cell at a position (null: the position does not exist for this role). */
+function expectedAt(cell: Cell, position: Position | null): number | null {
+  if (typeof cell === 'number') return cell;
+  const parts = cell.split(' ');
+  if (parts.length !== POSITIONS.length || position === null) throw new Error(`bad cell "${cell}"`);
+  const v = parts[POSITIONS.indexOf(position)];
+  return v === '-' ? null : Number(v);
+}
+
+/** Every route the built app answers under /api/, as "METHOD /path", from Fastify's own route tree. */
+function registeredApiRoutes(): string[] {
+  const text = t.app.printRoutes({ commonPrefix: false });
+  const segments: string[] = [];
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const m = /^((?:│ {3}| {4})*)[├└]── (.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) throw new Error(`cannot read printRoutes line: ${line}`);
+    const depth = m[1].length / 4;
+    segments.length = depth;
+    segments.push(m[2]);
+    const path = segments.join('');
+    for (const method of (m[3] ?? '').split(', ').filter(Boolean)) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue; // Fastify's automatic twins of GET
+      if (path === '/api' || path.startsWith('/api/')) out.add(`${method} ${path}`);
+    }
+  }
+  return [...out].sort();
+}
+
+// ---- setup -------------------------------------------------------------------------------------------------------
+
+beforeAll(async () => {
+  t = await createTestApp({ demo: true });
+  for (const role of Object.keys(ACCOUNT) as AccountRole[]) {
+    passwords[role] = 'Dangjian@2026';
+    sessions[role] = await login(t, ACCOUNT[role]);
+  }
+  tree = await allOrgs(t, sessions.province);
+  org.root = find((o) => o.parentId === null, 'the root');
+  org.chengdu = find((o) => o.name === '成都市科学技术局机关党委', '成都 org');
+  org.chengduB1 = find((o) => o.name === '成都市科学技术局机关第一党支部', '成都 branch 1');
+  org.chengduB2 = find((o) => o.name === '成都市科学技术局机关第二党支部', '成都 branch 2');
+  org.chengduB1Group =
+    tree.find((o) => o.parentId === org.chengduB1.id && o.kind === 'group') ?? (await throwaway(org.chengduB1));
+  org.mianyang = find((o) => o.name === '绵阳市科学技术局机关党委', '绵阳 org');
+  org.mianyangB1 = find((o) => o.name === '绵阳市科学技术局机关第一党支部', '绵阳 branch 1');
+  org.provinceBranch = find((o) => o.name === '办公室党支部' && o.parentId === org.root.id, '办公室党支部');
+  // the accounts' grants sit where the positions assume
+  const me = async (role: AccountRole) =>
+    ((await as(role, 'GET', '/api/auth/me')).json() as { user: { scopeRoots: { id: number }[] } }).user.scopeRoots;
+  expect((await me('org_admin')).map((r) => r.id)).toEqual([org.chengdu.id]);
+  expect((await me('secretary')).map((r) => r.id)).toEqual([org.chengduB1.id]);
+  expect((await me('member')).map((r) => r.id)).toEqual([org.chengduB1.id]);
+  expect((await me('province')).map((r) => r.id)).toEqual([org.root.id]);
+
+  // probe accounts (created by the 系统管理员, as in production)
+  const mkUser = async (username: string, password: string) => {
+    const res = await as('sysadmin', 'POST', '/api/users', { username, displayName: username, password });
+    if (res.statusCode !== 201) throw new Error(`create ${username}: ${res.statusCode} ${res.body}`);
+    return (res.json() as { id: number }).id;
+  };
+  probe.loginUser = 'matrix-login';
+  await mkUser(probe.loginUser, probe.loginPassword);
+  probe.targetUserId = await mkUser('matrix-target', 'Tg4%nBv7cM');
+  probe.grantUserId = await mkUser('matrix-grants', 'Gr3&hJk9wE');
+  systemSettings = (await as('sysadmin', 'GET', '/api/settings')).json();
+  securityPolicy = (await as('secadmin', 'GET', '/api/security/policy')).json();
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+// ---- the tests ---------------------------------------------------------------------------------------------------
+
+describe('authorization matrix', () => {
+  it('every registered /api route has a row, and every row a registered route', () => {
+    const registered = registeredApiRoutes().filter((r) => !EXCLUDED_DOC_ROUTES.includes(r));
+    const rows = Object.keys(MATRIX);
+    const withoutRow = registered.filter((r) => !rows.includes(r));
+    const withoutRoute = rows.filter((r) => !registered.includes(r));
+    expect(
+      withoutRow,
+      'registered routes without a row in the authorization matrix (add one to MATRIX and PROBES in test/api/authz-matrix.test.ts)',
+    ).toEqual([]);
+    expect(withoutRoute, 'matrix rows whose route is no longer registered').toEqual([]);
+    expect(registered.length).toBe(rows.length);
+  });
+
+  it('the route list is read correctly: it holds every route of the OpenAPI document and the docs routes', () => {
+    const registered = registeredApiRoutes();
+    const doc = t.app.swagger() as { paths?: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths ?? {}).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    expect(documented.length).toBeGreaterThan(20);
+    expect(registered).toEqual(expect.arrayContaining(documented));
+    // the exclusions are real routes (a stale exclusion would hide nothing but mislead)
+    expect(registered).toEqual(expect.arrayContaining(EXCLUDED_DOC_ROUTES));
+  });
+
+  it('the excluded documentation routes are public reference pages, not data', async () => {
+    for (const url of ['/api/docs', '/api/docs/', '/api/docs/json', '/api/docs/static/index.html']) {
+      const res = await send({ method: 'GET', url }, null);
+      expect([200, 302], `GET ${url} answers ${res.statusCode}`).toContain(res.statusCode);
+    }
+    const json = await send({ method: 'GET', url: '/api/docs/json' }, null);
+    expect(Object.keys((json.json() as { paths: object }).paths)).toContain('/api/orgs');
+  });
+
+  it('the matrix is well-formed: one status per role, five per org position for scoped roles', () => {
+    for (const [route, row] of Object.entries(MATRIX) as [RouteKey, Row][]) {
+      expect(row.length, route).toBe(ROLES.length);
+      ROLES.forEach((role, i) => {
+        const cell = row[i];
+        const positional = PROBES[route].org === true && SCOPED.includes(role);
+        if (!positional) {
+          expect(typeof cell, `${route} ${role}: one status`).toBe('number');
+          return;
+        }
+        expect(typeof cell, `${route} ${role}: statuses per position`).toBe('string');
+        const parts = String(cell).split(' ');
+        expect(parts.length, `${route} ${role}`).toBe(5);
+        for (const [j, p] of parts.entries()) {
+          const exists = role !== 'province' || j < 2;
+          expect(exists ? /^\d{3}$/.test(p) : p === '-', `${route} ${role} ${POSITIONS[j]}: "${p}"`).toBe(true);
+        }
+      });
+    }
+  });
+
+  it.each(Object.keys(MATRIX) as RouteKey[])('%s', async (route) => {
+    const row: Row = MATRIX[route];
+    const probeOf = PROBES[route];
+    const mismatches: string[] = [];
+    let tried = 0;
+    for (const [i, role] of ROLES.entries()) {
+      const session = role === 'anonymous' ? null : sessions[role];
+      for (const position of probeOf.org ? POSITIONS : [null]) {
+        const expected = expectedAt(row[i], position);
+        if (expected === null) continue;
+        const req = await probeOf.build({ role, position });
+        if (!req) throw new Error(`${route}: no request for ${role} at ${position}`);
+        const res = await send(req, req.session !== undefined ? req.session : session);
+        req.after?.(res.statusCode, res.body);
+        tried++;
+        const where = position ? ` @${position} ${positionOrg(role, position)?.name} (${req.method} ${req.url})` : '';
+        if (res.statusCode !== expected) {
+          mismatches.push(`${role}${where}: expected ${expected}, got ${res.statusCode} ${res.body.slice(0, 160)}`);
+        } else if (ERROR_CODE[expected]) {
+          const code = (res.json() as { error?: { code?: string } }).error?.code;
+          if (code !== ERROR_CODE[expected]) {
+            mismatches.push(`${role}${where}: ${expected} with error code ${code}, expected ${ERROR_CODE[expected]}`);
+          }
+        }
+      }
+    }
+    expect(tried).toBeGreaterThanOrEqual(ROLES.length);
+    expect(mismatches, `${route}: combinations answering otherwise than the matrix says`).toEqual([]);
+  });
+});
+
+describe('org writes where the caller may only read', () => {
+  // An account that is org_admin on 成都 branch 2 and secretary of 绵阳: it writes under 成都 branch 2, reads
+  // 绵阳, and sees nothing else. Writing where it can read but not write is 403; where it cannot read, 404.
+  let mixed: Session;
+
+  beforeAll(async () => {
+    const create = await as('sysadmin', 'POST', '/api/users', {
+      username: 'matrix-mixed',
+      displayName: '混合授权',
+      password: 'Mx1!first9Q',
+    });
+    expect(create.statusCode, create.body).toBe(201);
+    const userId = (create.json() as { id: number }).id;
+    for (const [role, orgId] of [
+      ['org_admin', org.chengduB2.id],
+      ['secretary', org.mianyang.id],
+    ] as const) {
+      const g = await as('secadmin', 'POST', '/api/grants', { userId, role, orgId });
+      expect(g.statusCode, g.body).toBe(201);
+    }
+    const first = await login(t, 'matrix-mixed', 'Mx1!first9Q');
+    const changed = await send(
+      {
+        method: 'POST',
+        url: '/api/auth/password',
+        payload: { currentPassword: 'Mx1!first9Q', newPassword: 'Mx2!second8W' },
+      },
+      first,
+    );
+    expect(changed.statusCode, changed.body).toBe(204);
+    mixed = await login(t, 'matrix-mixed', 'Mx2!second8W');
+  });
+
+  const call = (method: Method, url: string, payload?: unknown) => send({ method, url, payload }, mixed);
+
+  it('reads: its two subtrees, nothing above or beside them', async () => {
+    expect((await call('GET', `/api/orgs/${org.chengduB2.id}`)).statusCode).toBe(200);
+    expect((await call('GET', `/api/orgs/${org.mianyang.id}`)).statusCode).toBe(200);
+    expect((await call('GET', `/api/orgs/${org.mianyangB1.id}`)).statusCode).toBe(200);
+    expect((await call('GET', `/api/orgs/${org.chengdu.id}`)).statusCode).toBe(404);
+    expect((await call('GET', `/api/orgs/${org.root.id}`)).statusCode).toBe(404);
+    expect((await call('GET', `/api/orgs/${org.chengduB1.id}`)).statusCode).toBe(404);
+  });
+
+  it('PATCH: 200 where it writes, 403 where it only reads, 404 where it sees nothing', async () => {
+    const patch = (o: OrgItem) => call('PATCH', `/api/orgs/${o.id}`, { name: o.name });
+    expect((await patch(org.chengduB2)).statusCode).toBe(200);
+    const readOnly = await patch(org.mianyang);
+    expect(readOnly.statusCode, readOnly.body).toBe(403);
+    expect((readOnly.json() as { error: { code: string } }).error.code).toBe('forbidden');
+    expect((await patch(org.mianyangB1)).statusCode).toBe(403);
+    expect((await patch(org.chengdu)).statusCode).toBe(404);
+    expect((await patch(org.root)).statusCode).toBe(404);
+  });
+
+  it('POST /api/orgs: 201 under its own branch, 403 under 绵阳, 404 under 成都 org', async () => {
+    const create = (parent: OrgItem) =>
+      call('POST', '/api/orgs', { parentId: parent.id, name: `混合测试${next()}`, kind: childKind(parent) });
+    expect((await create(org.chengduB2)).statusCode).toBe(201);
+    expect((await create(org.mianyangB1)).statusCode).toBe(403);
+    expect((await create(org.chengdu)).statusCode).toBe(404);
+  });
+
+  it('DELETE: 204 inside, 403 on its own top org and where it only reads', async () => {
+    const inside = await throwaway(org.chengduB2);
+    const readOnly = await throwaway(org.mianyangB1);
+    expect((await call('DELETE', `/api/orgs/${org.chengduB2.id}`)).statusCode).toBe(403);
+    expect((await call('DELETE', `/api/orgs/${readOnly.id}`)).statusCode).toBe(403);
+    expect((await call('DELETE', `/api/orgs/${inside.id}`)).statusCode).toBe(204);
+  });
+
+  it('move: the destination is checked like the target (403 read-only, 404 invisible)', async () => {
+    const group = await throwaway(org.chengduB2);
+    const move = (id: number, to: number) => call('POST', `/api/orgs/${id}/move`, { parentId: to });
+    expect((await move(group.id, org.mianyangB1.id)).statusCode).toBe(403);
+    expect((await move(group.id, org.chengduB1.id)).statusCode).toBe(404);
+    expect((await move(group.id, org.provinceBranch.id)).statusCode).toBe(404);
+    const readOnly = await throwaway(org.mianyangB1);
+    expect((await move(readOnly.id, org.chengduB2.id)).statusCode).toBe(403);
+    expect((await move(org.chengduB2.id, org.chengdu.id)).statusCode).toBe(403);
+    // nothing moved
+    const after = await allOrgs(t, sessions.province);
+    expect(after.find((o) => o.id === group.id)?.parentId).toBe(org.chengduB2.id);
+    expect(after.find((o) => o.id === readOnly.id)?.parentId).toBe(org.mianyangB1.id);
+    expect(after.find((o) => o.id === org.chengduB2.id)?.parentId).toBe(org.chengdu.id);
+  });
+});
+
+describe('move destinations of an org_admin', () => {
+  it('chengdu may move inside its subtree but not out of it (404 for a destination it cannot see)', async () => {
+    const group = await throwaway(org.chengduB1);
+    const move = (to: number) => as('org_admin', 'POST', `/api/orgs/${group.id}/move`, { parentId: to });
+    expect((await move(org.mianyangB1.id)).statusCode).toBe(404);
+    expect((await move(org.root.id)).statusCode).toBe(404);
+    const ok = await move(org.chengduB2.id);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((ok.json() as OrgItem).parentId).toBe(org.chengduB2.id);
+  });
+});
