@@ -31,8 +31,11 @@ import { migrateToLatest } from './db/migrate.js';
 import { AppError, unauthenticated } from './errors.js';
 import { divisionRoutes } from './modules/divisions/divisions.routes.js';
 import { grantRoutes } from './modules/grants/grants.routes.js';
+import { memberRoutes } from './modules/members/members.routes.js';
 import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
+import { staffingRoutes } from './modules/staffing/staffing.routes.js';
+import { transferRoutes } from './modules/transfers/transfers.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -190,6 +193,9 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
   grantRoutes(app, ctx);
   settingsRoutes(app, ctx);
   auditRoutes(app, ctx);
+  memberRoutes(app, ctx);
+  staffingRoutes(app, ctx);
+  transferRoutes(app, ctx);
 
   // ---- the web client ---------------------------------------------------------------------------------
   const hasWeb = fs.existsSync(path.join(WEB_DIR, 'index.html'));

@@ -6,6 +6,19 @@
 export const PERMISSIONS = [
   'org.read',
   'org.write',
+  /** the roster: list and read members (ID and phone masked) */
+  'member.read',
+  /** create, edit, import members; record posts and training hours */
+  'member.write',
+  /** see full ID and phone numbers (audited), export unmasked */
+  'member.reveal',
+  /** export the roster (masked) */
+  'member.export',
+  /** 编制 and the staffing view */
+  'staffing.read',
+  'staffing.write',
+  /** start, accept and return transfers (组织关系转接) */
+  'transfer.manage',
   'user.read',
   'user.manage',
   'session.revoke',
@@ -35,8 +48,28 @@ export interface RoleDefinition {
 }
 
 export const ROLE_DEFINITIONS: Record<Role, RoleDefinition> = {
-  org_admin: { key: 'org_admin', admin: false, scoped: true, permissions: ['org.read', 'org.write'] },
-  secretary: { key: 'secretary', admin: false, scoped: true, permissions: ['org.read'] },
+  org_admin: {
+    key: 'org_admin',
+    admin: false,
+    scoped: true,
+    permissions: [
+      'org.read',
+      'org.write',
+      'member.read',
+      'member.write',
+      'member.reveal',
+      'member.export',
+      'staffing.read',
+      'staffing.write',
+      'transfer.manage',
+    ],
+  },
+  secretary: {
+    key: 'secretary',
+    admin: false,
+    scoped: true,
+    permissions: ['org.read', 'member.read', 'member.write', 'member.export', 'staffing.read', 'transfer.manage'],
+  },
   member: { key: 'member', admin: false, scoped: true, permissions: ['org.read'] },
   // 系统管理员: accounts and system settings; no member data.
   sysadmin: {

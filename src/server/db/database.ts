@@ -33,8 +33,84 @@ export interface MemberTable {
   gender: string | null;
   user_id: number | null;
   status: string;
+  ethnicity: string | null;
+  birth_date: string | null;
+  /** SM4-CBC + HMAC-SM3 ciphertext with key version (crypto/sm.ts) */
+  id_enc: string | null;
+  /** HMAC-SM3 blind index: exact search and duplicate detection */
+  id_index: string | null;
+  id_masked: string | null;
+  phone_enc: string | null;
+  phone_index: string | null;
+  phone_masked: string | null;
+  education: string | null;
+  unit: string | null;
+  title: string | null;
+  category: Generated<string>;
+  joined_at: string | null;
+  full_at: string | null;
+  /** pinyin initials of the name, lower-case, for search */
+  name_initials: string | null;
+  left_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface PartyPostTable {
+  id: Generated<number>;
+  member_id: number;
+  org_id: number;
+  post: string;
+  full_time: number;
+  started_at: string;
+  ended_at: string | null;
+  created_at: string;
+}
+
+export interface OrgStaffingTable {
+  org_id: number;
+  authorised_full_time: number;
+  updated_at: string;
+}
+
+export interface TrainingHoursTable {
+  id: Generated<number>;
+  member_id: number;
+  year: number;
+  minutes: number;
+  title: string;
+  source: string;
+  occurred_on: string;
+  ref: string | null;
+  recorded_at: string;
+  recorded_by: string | null;
+}
+
+export interface MemberHistoryTable {
+  id: Generated<number>;
+  member_id: number;
+  at: string;
+  actor: string;
+  action: string;
+  changes: string | null;
+}
+
+export interface TransferTable {
+  id: Generated<number>;
+  member_id: number;
+  kind: string;
+  from_org_id: number;
+  to_org_id: number | null;
+  external_org_name: string | null;
+  status: string;
+  reason: string | null;
+  return_reason: string | null;
+  letter_no: string | null;
+  started_at: string;
+  due_on: string;
+  decided_at: string | null;
+  created_by: string;
+  decided_by: string | null;
 }
 
 export interface UserTable {
@@ -102,6 +178,11 @@ export interface DB {
   orgs: OrgTable;
   org_closure: OrgClosureTable;
   members: MemberTable;
+  party_posts: PartyPostTable;
+  org_staffing: OrgStaffingTable;
+  training_hours: TrainingHoursTable;
+  member_history: MemberHistoryTable;
+  transfers: TransferTable;
   users: UserTable;
   grants: GrantTable;
   sessions: SessionTable;

@@ -2,9 +2,11 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { DB } from './database.js';
 import * as m001 from './migrations/001-foundation.js';
+import * as m002 from './migrations/002-members.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': m001,
+  '002-members': m002,
 };
 
 /** `schema`: the PostgreSQL schema in use (its migration bookkeeping lives there too, not in public). */

@@ -1,0 +1,4 @@
+/** /api/members (issue 3): routes are added here. */
+import type { AppContext, TypedApp } from '../../context.js';
+
+export function memberRoutes(_app: TypedApp, _ctx: AppContext) {}

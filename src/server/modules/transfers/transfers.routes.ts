@@ -1,0 +1,4 @@
+/** /api/transfers (issue 3): routes are added here. */
+import type { AppContext, TypedApp } from '../../context.js';
+
+export function transferRoutes(_app: TypedApp, _ctx: AppContext) {}
