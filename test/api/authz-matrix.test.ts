@@ -84,6 +84,7 @@ const MATRIX = {
   'DELETE /api/grants/:id':               [401,      403,                   403,                   403,                   403,             403,     204,     403],
   'GET /api/security/policy':             [401,      403,                   403,                   403,                   403,             403,     200,     403],
   'PUT /api/security/policy':             [401,      403,                   403,                   403,                   403,             403,     200,     403],
+  'GET /api/public/settings':             [200,      200,                   200,                   200,                   200,             200,     200,     200],
   'GET /api/settings':                    [401,      403,                   403,                   403,                   403,             200,     403,     403],
   'PUT /api/settings':                    [401,      403,                   403,                   403,                   403,             200,     403,     403],
   'GET /api/audit':                       [401,      403,                   403,                   403,                   403,             403,     403,     200],
@@ -393,6 +394,7 @@ const PROBES: Record<RouteKey, Probe> = {
   'PUT /api/security/policy': {
     build: async () => ({ method: 'PUT', url: '/api/security/policy', payload: securityPolicy }),
   },
+  'GET /api/public/settings': { build: async () => ({ method: 'GET', url: '/api/public/settings' }) },
   'GET /api/settings': { build: async () => ({ method: 'GET', url: '/api/settings' }) },
   'PUT /api/settings': { build: async () => ({ method: 'PUT', url: '/api/settings', payload: systemSettings }) },
   'GET /api/audit': { build: async () => ({ method: 'GET', url: '/api/audit?pageSize=5' }) },

@@ -158,7 +158,7 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
       for (let g = 1; g <= groups; g++) {
         await addOrg({
           parentId: id,
-          name: `${name.replace(/党支部$/, '')}第${'一二三四'[g - 1]}党小组`,
+          name: `${name}第${'一二三四'[g - 1]}党小组`,
           kind: 'group',
           unitName,
         });

@@ -1,0 +1,37 @@
+/**
+ * What the current user may see, derived once from `user.permissions`. Menu entries and routes
+ * name one of these keys; the server still checks every request.
+ */
+import type { SessionUser } from './api/types';
+
+export interface Access {
+  canReadOrgs: boolean;
+  canWriteOrgs: boolean;
+  canManageUsers: boolean;
+  canManageSettings: boolean;
+  canManageGrants: boolean;
+  canManagePolicy: boolean;
+  canViewRoles: boolean;
+  canReadAudit: boolean;
+  canRevokeSessions: boolean;
+}
+
+export type AccessKey = keyof Access;
+
+export function accessFor(user: SessionUser | null | undefined): Access {
+  const permissions = new Set(user?.permissions ?? []);
+  const canManageGrants = permissions.has('grant.manage');
+  const canManagePolicy = permissions.has('policy.manage');
+  return {
+    canReadOrgs: permissions.has('org.read'),
+    canWriteOrgs: permissions.has('org.write'),
+    canManageUsers: permissions.has('user.manage'),
+    canManageSettings: permissions.has('settings.manage'),
+    canManageGrants,
+    canManagePolicy,
+    canViewRoles: canManageGrants || canManagePolicy,
+    canReadAudit: permissions.has('audit.read'),
+    // `session.revoke` is not in docs/api.md; 系统管理员 (user.manage) may end sessions per the contract.
+    canRevokeSessions: permissions.has('session.revoke') || permissions.has('user.manage'),
+  };
+}

@@ -1,0 +1,33 @@
+/** Browser router: public auth pages, then the gated app layout with the route table. */
+import { createBrowserRouter } from 'react-router';
+import { AccessGuard } from './components/AccessGuard';
+import { AppLayout } from './components/AppLayout';
+import { NotFound } from './components/Forbidden';
+import { RequireSession } from './components/RequireSession';
+import { appRoutes } from './navigation';
+import { ChangePasswordPage } from './pages/account/ChangePasswordPage';
+import { TotpPage } from './pages/account/TotpPage';
+import { LoginPage } from './pages/auth/LoginPage';
+import { MfaPage } from './pages/auth/MfaPage';
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  { path: '/login/mfa', element: <MfaPage /> },
+  {
+    element: <RequireSession />,
+    children: [
+      {
+        element: <AppLayout />,
+        children: [
+          ...appRoutes.map((route) => ({
+            path: route.path,
+            element: <AccessGuard access={route.access}>{route.element}</AccessGuard>,
+          })),
+          { path: '/account/password', element: <ChangePasswordPage /> },
+          { path: '/account/totp', element: <TotpPage /> },
+          { path: '*', element: <NotFound /> },
+        ],
+      },
+    ],
+  },
+]);
