@@ -259,7 +259,7 @@ describe('organisation tree as the provincial party-affairs admin', () => {
       await treeNode(page, CHENGDU_ORG).click();
       await eventually(() => page.getByTestId('org-detail-name').textContent()).toBe(CHENGDU_ORG);
       await page.getByTestId('btn-delete').click();
-      await page.locator('.ant-popconfirm').getByRole('button', { name: '删除' }).click();
+      await page.locator('.ant-popconfirm:visible').getByRole('button', { name: '删除' }).click();
       const error = page.getByTestId('org-action-error');
       await error.waitFor();
       await eventually(() => error.textContent()).toMatch(/下级组织/);
@@ -273,8 +273,10 @@ describe('organisation tree as the provincial party-affairs admin', () => {
     'deletes the empty test branch',
     async () => {
       await treeNode(page, newName).click();
+      // The detail panel must show the branch before its delete button is the right one.
+      await eventually(() => page.getByTestId('org-detail-name').textContent()).toBe(newName);
       await page.getByTestId('btn-delete').click();
-      await page.locator('.ant-popconfirm').getByRole('button', { name: '删除' }).click();
+      await page.locator('.ant-popconfirm:visible').getByRole('button', { name: '删除' }).click();
       await treeNode(page, newName).waitFor({ state: 'detached' });
     },
     TIMEOUT,

@@ -6,13 +6,17 @@ import * as settings from './settings.service.js';
 
 export function settingsRoutes(app: TypedApp, ctx: AppContext) {
   // What the login page needs before anyone logs in: the platform's name, language and password rules.
-  app.get('/api/public/settings', { schema: { tags: ['system'] }, config: { public: true, permission: 'public' } }, async () => {
-    const [system, policy] = await Promise.all([settings.getSystem(ctx.db), settings.getPolicy(ctx.db)]);
-    return {
-      ...system,
-      passwordPolicy: { minLength: policy.passwordMinLength, minClasses: policy.passwordMinClasses },
-    };
-  });
+  app.get(
+    '/api/public/settings',
+    { schema: { tags: ['system'] }, config: { public: true, permission: 'public' } },
+    async () => {
+      const [system, policy] = await Promise.all([settings.getSystem(ctx.db), settings.getPolicy(ctx.db)]);
+      return {
+        ...system,
+        passwordPolicy: { minLength: policy.passwordMinLength, minClasses: policy.passwordMinClasses },
+      };
+    },
+  );
 
   app.get(
     '/api/security/policy',
