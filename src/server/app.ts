@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -31,7 +32,9 @@ import { migrateToLatest } from './db/migrate.js';
 import { AppError, unauthenticated } from './errors.js';
 import { divisionRoutes } from './modules/divisions/divisions.routes.js';
 import { grantRoutes } from './modules/grants/grants.routes.js';
+import { redactPersonalNumbers } from './modules/members/members.personal.js';
 import { memberRoutes } from './modules/members/members.routes.js';
+import { UPLOAD_LIMIT_BYTES } from './modules/members/members.upload.js';
 import { orgRoutes } from './modules/orgs/orgs.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { staffingRoutes } from './modules/staffing/staffing.routes.js';
@@ -63,7 +66,20 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
   };
 
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // `?q=` may carry a full ID or mobile number (exact search): logs get the masked form.
+            serializers: {
+              req: (req: { method: string; url: string; ip?: string }) => ({
+                method: req.method,
+                url: redactPersonalNumbers(req.url),
+                remoteAddress: req.ip,
+              }),
+            },
+          },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
@@ -79,6 +95,8 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
   app.addHook('onClose', async () => database.close());
 
   await app.register(fastifyCookie);
+  // Uploads (roster import): one file per request, size-limited; type checked by magic bytes in the route.
+  await app.register(fastifyMultipart, { limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 10, parts: 11 } });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {

@@ -8,7 +8,7 @@ async function main() {
   const config = loadConfig();
   const { app, ctx } = await buildApp(config);
   if (config.demo) {
-    const seeded = await seedIfEmpty(ctx.db, { passwordIterations: config.passwordIterations });
+    const seeded = await seedIfEmpty(ctx.db, { passwordIterations: config.passwordIterations, cipher: ctx.cipher });
     if (seeded) console.log(`Demo data created: ${seeded.orgs} organisations, ${seeded.members} members.`);
   }
   await app.listen({ port: config.port, host: config.host });

@@ -17,6 +17,7 @@
  */
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { multipart, people, rowFor, sheet } from '../fixtures/members.js';
 import { allOrgs, createTestApp, login, type OrgItem, type Session, type TestApp } from '../helpers/app.js';
 
 // ---- the matrix ------------------------------------------------------------------------------------------------
@@ -89,6 +90,33 @@ const MATRIX = {
   'PUT /api/settings':                    [401,      403,                   403,                   403,                   403,             200,     403,     403],
   'GET /api/audit':                       [401,      403,                   403,                   403,                   403,             403,     403,     200],
   'POST /api/audit/verify':               [401,      403,                   403,                   403,                   403,             403,     403,     200],
+  // staffing, training hours, transfers (issue 3): people need member.*, figures staffing.*, transfers transfer.manage
+  'GET /api/posts':                       [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'POST /api/posts':                      [401,      '403 403 403 403 403', '201 201 404 404 404', '201 201 404 404 404', '201 201 - - -', 403,     403,     403],
+  'POST /api/posts/:id/end':              [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/staffing':                    [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/staffing/export':             [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'PUT /api/staffing/:orgId':             [401,      '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/training-hours':              [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'POST /api/training-hours':             [401,      '403 403 403 403 403', '201 201 404 404 404', '201 201 404 404 404', '201 201 - - -', 403,     403,     403],
+  'GET /api/training-hours/:memberId':    [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/transfers':                   [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/transfers/destinations':      [401,      403,                   200,                   200,                   200,             403,     403,     403],
+  'POST /api/transfers':                  [401,      '403 403 403 403 403', '201 201 404 404 404', '201 201 404 404 404', '201 201 - - -', 403,     403,     403],
+  'POST /api/transfers/:id/accept':       [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'POST /api/transfers/:id/return':       [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/transfers/:id/letter':        [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  // members (issue 3): org-scoped through the member's org; reveal and unmasked export need member.reveal
+  'GET /api/members':                     [401,      403,                   200,                   200,                   200,             403,     403,     403],
+  'POST /api/members':                    [401,      '403 403 403 403 403', '201 201 404 404 404', '201 201 404 404 404', '201 201 - - -', 403,     403,     403],
+  'GET /api/members/:id':                 [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'PATCH /api/members/:id':               [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'POST /api/members/:id/reveal':         [401,      '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/members/:id/history':         [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/members/import-template':     [401,      403,                   200,                   200,                   200,             403,     403,     403],
+  'POST /api/members/import':             [401,      403,                   200,                   200,                   200,             403,     403,     403],
+  'POST /api/members/import/errors':      [401,      403,                   200,                   200,                   200,             403,     403,     403],
+  'GET /api/members/export':              [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
 } as const satisfies Record<string, Row>;
 type RouteKey = keyof typeof MATRIX;
 
@@ -131,11 +159,13 @@ interface Req {
   payload?: unknown;
   /** send with this session instead of the role's own (e.g. a second session that may be ended) */
   session?: Session | null;
+  /** extra request headers (a multipart upload's content type) */
+  headers?: Record<string, string>;
   after?: (status: number, body: string) => void;
 }
 
 async function send(req: Req, s: Session | null) {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...req.headers };
   if (s) headers.cookie = s.cookie;
   // Anonymous callers have no token to match; any non-empty header passes the CSRF gate, so 401 is what decides.
   if (req.method !== 'GET') headers['x-csrf-token'] = s ? s.csrf : 'anonymous';
@@ -399,7 +429,288 @@ const PROBES: Record<RouteKey, Probe> = {
   'PUT /api/settings': { build: async () => ({ method: 'PUT', url: '/api/settings', payload: systemSettings }) },
   'GET /api/audit': { build: async () => ({ method: 'GET', url: '/api/audit?pageSize=5' }) },
   'POST /api/audit/verify': { build: async () => ({ method: 'POST', url: '/api/audit/verify' }) },
+  // ---- staffing, training hours, transfers (issue 3) ----
+  'GET /api/posts': { org: true, build: async (a) => at(a, (o) => ({ method: 'GET', url: `/api/posts?org=${o.id}` })) },
+  'POST /api/posts': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({
+        method: 'POST',
+        url: '/api/posts',
+        payload: {
+          memberId: await rosterMember(o),
+          orgId: o.id,
+          post: postFor(o),
+          fullTime: false,
+          startedAt: '2025-01-01',
+        },
+      })),
+  },
+  'POST /api/posts/:id/end': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({
+        method: 'POST',
+        url: `/api/posts/${await postOn(o)}/end`,
+        payload: { endedAt: '2025-06-30' },
+      })),
+  },
+  'GET /api/staffing': {
+    org: true,
+    build: async (a) => at(a, (o) => ({ method: 'GET', url: `/api/staffing?org=${o.id}` })),
+  },
+  'GET /api/staffing/export': {
+    org: true,
+    build: async (a) => at(a, (o) => ({ method: 'GET', url: `/api/staffing/export?org=${o.id}` })),
+  },
+  'PUT /api/staffing/:orgId': {
+    org: true,
+    build: async (a) =>
+      at(a, (o) => ({ method: 'PUT', url: `/api/staffing/${o.id}`, payload: { authorisedFullTime: 0 } })),
+  },
+  'GET /api/training-hours': {
+    org: true,
+    build: async (a) => at(a, (o) => ({ method: 'GET', url: `/api/training-hours?org=${o.id}` })),
+  },
+  'POST /api/training-hours': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({
+        method: 'POST',
+        url: '/api/training-hours',
+        payload: {
+          memberId: await rosterMember(o),
+          year: 2025,
+          hours: 2,
+          title: '矩阵测试学习',
+          source: 'study',
+          occurredOn: '2025-05-01',
+        },
+      })),
+  },
+  'GET /api/training-hours/:memberId': {
+    org: true,
+    build: async (a) => at(a, async (o) => ({ method: 'GET', url: `/api/training-hours/${await rosterMember(o)}` })),
+  },
+  'GET /api/transfers': {
+    org: true,
+    build: async (a) => at(a, (o) => ({ method: 'GET', url: `/api/transfers?org=${o.id}` })),
+  },
+  'GET /api/transfers/destinations': {
+    build: async () => ({ method: 'GET', url: '/api/transfers/destinations?q=党支部' }),
+  },
+  'POST /api/transfers': {
+    org: true,
+    // from the position's org to a branch elsewhere (the receiving branch may lie outside the sender's scope)
+    build: async (a) =>
+      at(a, async (o) => ({
+        method: 'POST',
+        url: '/api/transfers',
+        payload: {
+          kind: 'internal',
+          memberId: await rosterMember(o),
+          toOrgId: o.id === org.chengduB2.id ? org.mianyangB1.id : org.chengduB2.id,
+          reason: '矩阵测试转接',
+        },
+      })),
+  },
+  'POST /api/transfers/:id/accept': {
+    org: true,
+    // the position is the receiving side
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'POST', url: `/api/transfers/${await pendingTransferInto(o)}/accept` })),
+  },
+  'POST /api/transfers/:id/return': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({
+        method: 'POST',
+        url: `/api/transfers/${await pendingTransferInto(o)}/return`,
+        payload: { reason: '矩阵测试退回' },
+      })),
+  },
+  'GET /api/transfers/:id/letter': {
+    org: true,
+    // the position is the sending side of an external transfer
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'GET', url: `/api/transfers/${await externalTransferFrom(o)}/letter` })),
+  },
+  // ---- members (issue 3) ----
+  'GET /api/members': { build: async () => ({ method: 'GET', url: '/api/members?pageSize=5' }) },
+  'POST /api/members': {
+    org: true,
+    build: async (a) => {
+      const o = own(a);
+      return o && { method: 'POST', url: '/api/members', payload: newMemberBody(o) };
+    },
+  },
+  'GET /api/members/:id': {
+    org: true,
+    build: async (a) => {
+      const o = own(a);
+      return o && { method: 'GET', url: `/api/members/${await memberOn(o)}` };
+    },
+  },
+  'PATCH /api/members/:id': {
+    org: true,
+    // sets the title the member already has: allowed or not, nothing changes
+    build: async (a) => {
+      const o = own(a);
+      return o && { method: 'PATCH', url: `/api/members/${await memberOn(o)}`, payload: { title: '科员' } };
+    },
+  },
+  'POST /api/members/:id/reveal': {
+    org: true,
+    build: async (a) => {
+      const o = own(a);
+      return o && { method: 'POST', url: `/api/members/${await memberOn(o)}/reveal` };
+    },
+  },
+  'GET /api/members/:id/history': {
+    org: true,
+    build: async (a) => {
+      const o = own(a);
+      return o && { method: 'GET', url: `/api/members/${await memberOn(o)}/history` };
+    },
+  },
+  'GET /api/members/import-template': { build: async () => ({ method: 'GET', url: '/api/members/import-template' }) },
+  // a preview (dryRun) of a one-row sheet: permitted callers get 200 whatever the sheet says
+  'POST /api/members/import': { build: async () => importProbe('/api/members/import?dryRun=1') },
+  'POST /api/members/import/errors': { build: async () => importProbe('/api/members/import/errors') },
+  'GET /api/members/export': {
+    org: true,
+    build: async (a) => {
+      const o = own(a);
+      return o && { method: 'GET', url: `/api/members/export?org=${o.id}` };
+    },
+  },
 };
+
+// ---- staffing, training hours, transfers (issue 3): objects on the position's org -----------------------------
+
+/** Runs `build` on the position's org (null where the position does not exist). */
+async function at(a: ProbeArgs, build: (o: OrgItem) => Req | Promise<Req>): Promise<Req | null> {
+  const o = own(a);
+  return o ? build(o) : null;
+}
+
+/** A fresh member on the roster of `o`, written straight to the table so these rows need no members API. */
+async function rosterMember(o: OrgItem): Promise<number> {
+  const now = new Date().toISOString();
+  const r = await t.ctx.db
+    .insertInto('members')
+    .values({
+      org_id: o.id,
+      name: `矩阵党员${next()}`,
+      gender: '男',
+      user_id: null,
+      status: 'normal',
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+const postFor = (o: OrgItem) => (o.kind === 'group' ? 'group_leader' : 'committee_member');
+
+/** An active post on `o`, appointed by `province`. */
+async function postOn(o: OrgItem): Promise<number> {
+  const res = await as('province', 'POST', '/api/posts', {
+    memberId: await rosterMember(o),
+    orgId: o.id,
+    post: postFor(o),
+    fullTime: false,
+    startedAt: '2025-01-01',
+  });
+  if (res.statusCode !== 201) throw new Error(`post for the end probe: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: number }).id;
+}
+
+/** A pending transfer into `o`, sent from a branch outside the 成都 subtree (so only the receiving side decides). */
+async function pendingTransferInto(o: OrgItem): Promise<number> {
+  const from = o.id === org.mianyang.id || o.id === org.mianyangB1.id ? org.provinceBranch : org.mianyangB1;
+  const r = await t.ctx.db
+    .insertInto('transfers')
+    .values({
+      member_id: await rosterMember(from),
+      kind: 'internal',
+      from_org_id: from.id,
+      to_org_id: o.id,
+      external_org_name: null,
+      status: 'pending',
+      reason: '矩阵测试',
+      return_reason: null,
+      letter_no: null,
+      started_at: new Date().toISOString(),
+      due_on: '2099-12-31',
+      decided_at: null,
+      created_by: 'matrix',
+      decided_by: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** A completed external transfer from `o`, started by `province`. */
+async function externalTransferFrom(o: OrgItem): Promise<number> {
+  const res = await as('province', 'POST', '/api/transfers', {
+    kind: 'external',
+    memberId: await rosterMember(o),
+    externalOrgName: '中共矩阵测试外省委员会',
+    reason: '矩阵测试转出',
+  });
+  if (res.statusCode !== 201) throw new Error(`external transfer for the letter probe: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: number }).id;
+}
+
+// ---- members (issue 3): members created through the API, with generated valid ID numbers -----------------------
+
+const memberNumbers = new Set<string>();
+let memberSeed = 7000;
+
+/** A valid new member on `o` (a fresh person each time: ID numbers are unique). */
+function newMemberBody(o: OrgItem) {
+  const [p] = people(1, memberSeed++, '510104', memberNumbers);
+  const row = rowFor(p!, o.name);
+  return {
+    name: p!.name,
+    gender: p!.gender,
+    ethnicity: '汉族',
+    birthDate: p!.birthDate,
+    idNumber: p!.idNumber,
+    phone: p!.phone,
+    title: '科员',
+    orgId: o.id,
+    category: 'full',
+    joinedAt: row.入党日期,
+    fullAt: row.转正日期,
+  };
+}
+
+const memberOfOrg = new Map<number, number>();
+
+/** A member on `o`, created once by `province`. */
+async function memberOn(o: OrgItem): Promise<number> {
+  const known = memberOfOrg.get(o.id);
+  if (known) return known;
+  const res = await as('province', 'POST', '/api/members', newMemberBody(o));
+  if (res.statusCode !== 201) throw new Error(`member on ${o.name}: ${res.statusCode} ${res.body}`);
+  const id = (res.json() as { id: number }).id;
+  memberOfOrg.set(o.id, id);
+  return id;
+}
+
+let importWorkbook: Buffer | null = null;
+
+/** A multipart upload of a one-row roster sheet. */
+async function importProbe(url: string): Promise<Req> {
+  importWorkbook ??= await sheet([rowFor(people(1, 6999, '510104', memberNumbers)[0]!, org.chengduB1.name)]);
+  const mp = multipart(importWorkbook);
+  return { method: 'POST', url, payload: mp.body, headers: { 'content-type': mp.contentType } };
+}
 
 /** Each grant probe uses another org, so that a second grant is never refused as a duplicate. */
 let grantOrgIndex = 0;

@@ -44,7 +44,7 @@ export async function createTestApp(opts: { demo?: boolean; env?: Record<string,
   }
   const config = loadConfig(env);
   const { app, ctx } = await buildApp(config);
-  if (opts.demo) await seedDemo(ctx.db, { passwordIterations: 1000 });
+  if (opts.demo) await seedDemo(ctx.db, { passwordIterations: 1000, cipher: ctx.cipher });
   await app.ready();
   return {
     app,

@@ -19,7 +19,7 @@ export async function startTestServer(
     PORT: '0',
   });
   const { app, ctx } = await buildApp(config);
-  if (opts.demo !== false) await seedDemo(ctx.db, { passwordIterations: 1000 });
+  if (opts.demo !== false) await seedDemo(ctx.db, { passwordIterations: 1000, cipher: ctx.cipher });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('no address');

@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import { record, verifyChain } from '../audit/audit.service.js';
 import { loadConfig } from '../config.js';
+import { loadFieldCipher } from '../crypto/sm.js';
 import { openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { seedIfEmpty } from '../demo/demo.js';
@@ -63,7 +64,10 @@ async function main() {
         return r.ok ? 0 : 1;
       }
       case 'seed-demo': {
-        const r = await seedIfEmpty(db, { passwordIterations: config.passwordIterations });
+        const r = await seedIfEmpty(db, {
+          passwordIterations: config.passwordIterations,
+          cipher: loadFieldCipher(config.dataDir, config.fieldKey),
+        });
         console.log(r ? `Demo data created: ${r.orgs} organisations.` : 'Database not empty; nothing done.');
         return 0;
       }

@@ -106,6 +106,10 @@ export interface TransferTable {
   reason: string | null;
   return_reason: string | null;
   letter_no: string | null;
+  /** 党费交到 YYYY-MM, printed on the introduction letter */
+  dues_paid_until: string | null;
+  /** validity of the introduction letter, days */
+  valid_days: number | null;
   started_at: string;
   due_on: string;
   decided_at: string | null;

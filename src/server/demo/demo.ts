@@ -4,15 +4,19 @@
  * never empty; people's names are generated from common surnames with a fixed seed.
  */
 import { addMonths, todayInShanghai } from '../../shared/dates.js';
+import type { PartyPost } from '../../shared/members.js';
 import type { OrgKind } from '../../shared/orgs.js';
 import type { Role } from '../../shared/roles.js';
-import { hashPassword } from '../crypto/sm.js';
+import { type FieldCipher, hashPassword } from '../crypto/sm.js';
 import type { Db } from '../db/database.js';
 import { childrenOf } from '../modules/divisions/divisions.service.js';
 import * as grants from '../modules/grants/grants.repository.js';
+import { generateIdNumber, generatePhone, randomDate, regionCodeOf } from '../modules/members/members.generate.js';
+import { nameInitials, protectIdNumber, protectPhone } from '../modules/members/members.personal.js';
 import * as orgsRepo from '../modules/orgs/orgs.repository.js';
 import * as settings from '../modules/settings/settings.service.js';
 import * as users from '../modules/users/users.repository.js';
+import { seedStaffingDemo } from './staffing-demo.js';
 
 export const DEMO_PASSWORD = 'Dangjian@2026';
 
@@ -98,11 +102,48 @@ export async function isEmpty(db: Db): Promise<boolean> {
   return (await orgsRepo.count(db)) === 0 && (await users.count(db)) === 0;
 }
 
-export async function seedDemo(db: Db, opts: { passwordIterations: number }): Promise<DemoSummary> {
+/** Where a member works: the org's unit and division (for the ID number's region code and the ethnic mix). */
+interface Place {
+  unit: string;
+  division: string;
+}
+
+interface DemoPerson {
+  id: number;
+  birthDate: string;
+  category: 'full' | 'probationary';
+  fullAt: string | null;
+}
+
+/** Ethnic mix by division: 彝族 in 凉山, 藏族 in 甘孜 and 阿坝, 羌族 in 阿坝; elsewhere almost all 汉族. */
+function ethnicityFor(division: string, r: number): string {
+  const city = division.slice(0, 4);
+  if (city === '5134') return r < 0.35 ? '彝族' : r < 0.37 ? '回族' : '汉族';
+  if (city === '5133') return r < 0.45 ? '藏族' : r < 0.48 ? '彝族' : '汉族';
+  if (city === '5132') return r < 0.35 ? '藏族' : r < 0.55 ? '羌族' : r < 0.57 ? '回族' : '汉族';
+  return r < 0.02 ? '回族' : r < 0.03 ? '土家族' : r < 0.04 ? '彝族' : '汉族';
+}
+
+/** Job titles by the level of the org's division code (province 2, city 4, county 6 digits). */
+const TITLES_BY_LEVEL: Record<number, readonly string[]> = {
+  2: ['一级主任科员', '二级主任科员', '三级调研员', '副处长', '处长', '科员', '高级工程师', '工程师'],
+  4: ['科员', '一级科员', '四级主任科员', '三级主任科员', '副科长', '科长', '工程师'],
+  6: ['科员', '一级科员', '股长', '副局长', '办事员', '助理工程师'],
+};
+
+export async function seedDemo(
+  db: Db,
+  opts: { passwordIterations: number; cipher: FieldCipher },
+): Promise<DemoSummary> {
   const rand = prng(20180523);
   const pick = <T>(xs: readonly T[] | string): T => xs[Math.floor(rand() * xs.length)] as T;
   const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  // Personal details come from a second generator, so the tree and the names stay what they were before them.
+  const mrand = prng(19491001);
+  const mpick = <T>(xs: readonly T[]): T => xs[Math.floor(mrand() * xs.length)] as T;
+  const mbetween = (lo: number, hi: number) => lo + Math.floor(mrand() * (hi - lo + 1));
   const today = todayInShanghai();
+  const thisYear = Number(today.slice(0, 4));
   const now = new Date().toISOString();
   let orgCount = 0;
   let memberCount = 0;
@@ -128,22 +169,109 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
         updated_at: now,
       });
     };
-    const addMembers = async (orgId: number, n: number) => {
+    /** A member with a full, consistent record: valid ID for the birth date and gender, joined at 20 or older. */
+    const addPerson = async (
+      orgId: number,
+      name: string,
+      gender: '男' | '女',
+      place: Place,
+      userId: number | null = null,
+    ): Promise<DemoPerson> => {
+      const birthDate = randomDate(mrand, 1960, 2000);
+      const birthYear = Number(birthDate.slice(0, 4));
+      const probationary = mrand() < 0.08;
+      let joinedAt: string;
+      let fullAt: string | null = null;
+      if (probationary) {
+        joinedAt = addMonths(today, -mbetween(1, 11));
+      } else {
+        const from = Math.min(birthYear + 20, thisYear - 2);
+        const joinYear = Math.min(thisYear - 2, from + Math.floor(mrand() * (thisYear - 1 - from)));
+        joinedAt = randomDate(mrand, joinYear, joinYear);
+        fullAt = addMonths(joinedAt, 12);
+      }
+      const education =
+        birthYear < 1970
+          ? mpick(['大学本科', '大学本科', '大学专科', '大学专科', '研究生', '高中'] as const)
+          : mpick(['研究生', '研究生', '大学本科', '大学本科', '大学本科', '大学专科'] as const);
+      const statusRoll = mrand();
+      const { id } = await trx
+        .insertInto('members')
+        .values({
+          org_id: orgId,
+          name,
+          name_initials: nameInitials(name),
+          gender,
+          ethnicity: ethnicityFor(place.division, mrand()),
+          birth_date: birthDate,
+          ...protectIdNumber(opts.cipher, generateIdNumber(mrand, regionCodeOf(place.division), birthDate, gender)),
+          ...protectPhone(opts.cipher, generatePhone(mrand)),
+          education,
+          unit: place.unit,
+          title: mpick(TITLES_BY_LEVEL[place.division.length] ?? TITLES_BY_LEVEL[4]!),
+          category: probationary ? 'probationary' : 'full',
+          joined_at: joinedAt,
+          full_at: fullAt,
+          user_id: userId,
+          status: statusRoll < 0.96 ? 'normal' : statusRoll < 0.99 ? 'floating' : 'abroad',
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      memberCount++;
+      return { id, birthDate, category: probationary ? 'probationary' : 'full', fullAt };
+    };
+    const addPost = async (person: DemoPerson, orgId: number, post: PartyPost, fullTime: boolean) => {
+      const recent = addMonths(today, -mbetween(6, 60));
+      await trx
+        .insertInto('party_posts')
+        .values({
+          member_id: person.id,
+          org_id: orgId,
+          post,
+          full_time: fullTime ? 1 : 0,
+          started_at: person.fullAt && person.fullAt > recent ? person.fullAt : recent,
+          ended_at: null,
+          created_at: now,
+        })
+        .execute();
+    };
+    const addMembers = async (orgId: number, n: number, place: Place): Promise<DemoPerson[]> => {
+      const people: DemoPerson[] = [];
       for (let i = 0; i < n; i++) {
         const name = pick<string>(SURNAMES) + pick<string>(GIVEN) + (rand() < 0.6 ? pick<string>(GIVEN) : '');
-        await trx
-          .insertInto('members')
-          .values({
-            org_id: orgId,
-            name,
-            gender: rand() < 0.55 ? '男' : '女',
-            user_id: null,
-            status: 'normal',
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        memberCount++;
+        people.push(await addPerson(orgId, name, rand() < 0.55 ? '男' : '女', place));
+      }
+      return people;
+    };
+    /**
+     * A 书记 in every branch (unless reserved for a demo account), a 支部委员会 where there are ≥7 members
+     * (组织/宣传/纪检委员, a 副书记 from 10), a 党小组长 per group. Posts go to full members only; a few
+     * secretaries are full-time (专职), fewer in county bureaus.
+     */
+    const assignPosts = async (
+      branchId: number,
+      people: DemoPerson[],
+      groupIds: number[],
+      place: Place,
+      reserveSecretary = false,
+    ) => {
+      const full = people.filter((p) => p.category === 'full');
+      const posts: PartyPost[] = reserveSecretary ? [] : ['secretary'];
+      if (people.length >= 7) posts.push('organization', 'propaganda', 'discipline');
+      if (people.length >= 10) posts.push('deputy_secretary');
+      const county = place.division.length === 6;
+      let next = 0;
+      for (const post of posts) {
+        const person = full[next++];
+        if (!person) return;
+        await addPost(person, branchId, post, post === 'secretary' && mrand() < (county ? 0.1 : 0.3));
+      }
+      for (const groupId of groupIds) {
+        const person = full[next++];
+        if (!person) return;
+        await addPost(person, groupId, 'group_leader', false);
       }
     };
     const addBranchWithGroups = async (
@@ -152,18 +280,24 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
       unitName: string,
       division: string,
       groups: number,
+      reserveSecretary = false,
     ) => {
       const id = await addOrg({ parentId, name, kind: 'branch', unitName, divisionCode: division });
-      if (groups === 0) await addMembers(id, between(4, 9));
+      const place = { unit: unitName, division };
+      let people = groups === 0 ? await addMembers(id, between(4, 9), place) : [];
+      const groupIds: number[] = [];
       for (let g = 1; g <= groups; g++) {
-        await addOrg({
-          parentId: id,
-          name: `${name}第${'一二三四'[g - 1]}党小组`,
-          kind: 'group',
-          unitName,
-        });
+        groupIds.push(
+          await addOrg({
+            parentId: id,
+            name: `${name}第${'一二三四'[g - 1]}党小组`,
+            kind: 'group',
+            unitName,
+          }),
+        );
       }
-      if (groups > 0) await addMembers(id, between(8, 14));
+      if (groups > 0) people = await addMembers(id, between(8, 14), place);
+      await assignPosts(id, people, groupIds, place, reserveSecretary);
       return id;
     };
 
@@ -200,6 +334,7 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
           unit,
           city.code,
           b === 1 && large ? 2 : 0,
+          city.code === '5101' && b === 1, // its 书记 is the demo account `branch`
         );
         if (city.code === '5101' && b === 1) chengduBranch = bid;
       }
@@ -216,7 +351,8 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
           unitName: cunit,
           divisionCode: county.code,
         });
-        await addMembers(id, between(3, 8));
+        const place = { unit: cunit, division: county.code };
+        await assignPosts(id, await addMembers(id, between(3, 8), place), [], place);
       }
     }
 
@@ -255,26 +391,41 @@ export async function seedDemo(db: Db, opts: { passwordIterations: number }): Pr
         created_by: 'demo',
       });
       if (a.username === 'member' || a.username === 'branch') {
-        await trx
-          .insertInto('members')
-          .values({
-            org_id: chengduBranch,
-            name: a.username === 'member' ? '李晓雨' : '王建国',
-            gender: a.username === 'member' ? '女' : '男',
-            user_id: u.id,
-            status: 'normal',
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        memberCount++;
+        const place = { unit: '成都市科学技术局', division: '5101' };
+        const secretary = a.username === 'branch';
+        const person = await addPerson(
+          chengduBranch,
+          secretary ? '王建国' : '李晓雨',
+          secretary ? '男' : '女',
+          place,
+          u.id,
+        );
+        if (secretary) {
+          // The branch's 书记 is a full member, whatever the draw said.
+          if (person.category !== 'full') {
+            const joinedAt = addMonths(person.birthDate, 12 * 22);
+            person.category = 'full';
+            person.fullAt = addMonths(joinedAt, 12);
+            await trx
+              .updateTable('members')
+              .set({ category: 'full', joined_at: joinedAt, full_at: person.fullAt })
+              .where('id', '=', person.id)
+              .execute();
+          }
+          await addPost(person, chengduBranch, 'secretary', false);
+        }
       }
     }
+    // 编制, cadres, training hours and transfers, once the members and their posts exist.
+    await seedStaffingDemo(trx, prng(20260701));
     return { orgs: orgCount, members: memberCount, accounts: DEMO_ACCOUNTS.map((a) => a.username) };
   });
 }
 
-export async function seedIfEmpty(db: Db, opts: { passwordIterations: number }): Promise<DemoSummary | null> {
+export async function seedIfEmpty(
+  db: Db,
+  opts: { passwordIterations: number; cipher: FieldCipher },
+): Promise<DemoSummary | null> {
   if (!(await isEmpty(db))) return null;
   return seedDemo(db, opts);
 }
