@@ -30,8 +30,10 @@ import { loadFieldCipher } from './crypto/sm.js';
 import { type Database, openDatabase } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { AppError, unauthenticated } from './errors.js';
+import { complianceRoutes } from './modules/compliance/compliance.routes.js';
 import { divisionRoutes } from './modules/divisions/divisions.routes.js';
 import { grantRoutes } from './modules/grants/grants.routes.js';
+import { meetingRoutes } from './modules/meetings/meetings.routes.js';
 import { redactPersonalNumbers } from './modules/members/members.personal.js';
 import { memberRoutes } from './modules/members/members.routes.js';
 import { UPLOAD_LIMIT_BYTES } from './modules/members/members.upload.js';
@@ -214,6 +216,8 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
   memberRoutes(app, ctx);
   staffingRoutes(app, ctx);
   transferRoutes(app, ctx);
+  meetingRoutes(app, ctx);
+  complianceRoutes(app, ctx);
 
   // ---- the web client ---------------------------------------------------------------------------------
   const hasWeb = fs.existsSync(path.join(WEB_DIR, 'index.html'));

@@ -19,6 +19,14 @@ export const PERMISSIONS = [
   'staffing.write',
   /** start, accept and return transfers (组织关系转接) */
   'transfer.manage',
+  /** see meetings and plans of the organisation (members see their own branch's) */
+  'meeting.read',
+  /** plan, record, submit and correct meetings */
+  'meeting.write',
+  /** see compliance results and rollups, quality signals */
+  'compliance.read',
+  /** override rules for a subtree, approve exemptions, set webhooks */
+  'compliance.manage',
   'user.read',
   'user.manage',
   'session.revoke',
@@ -62,15 +70,29 @@ export const ROLE_DEFINITIONS: Record<Role, RoleDefinition> = {
       'staffing.read',
       'staffing.write',
       'transfer.manage',
+      'meeting.read',
+      'meeting.write',
+      'compliance.read',
+      'compliance.manage',
     ],
   },
   secretary: {
     key: 'secretary',
     admin: false,
     scoped: true,
-    permissions: ['org.read', 'member.read', 'member.write', 'member.export', 'staffing.read', 'transfer.manage'],
+    permissions: [
+      'org.read',
+      'member.read',
+      'member.write',
+      'member.export',
+      'staffing.read',
+      'transfer.manage',
+      'meeting.read',
+      'meeting.write',
+      'compliance.read',
+    ],
   },
-  member: { key: 'member', admin: false, scoped: true, permissions: ['org.read'] },
+  member: { key: 'member', admin: false, scoped: true, permissions: ['org.read', 'meeting.read'] },
   // 系统管理员: accounts and system settings; no member data.
   sysadmin: {
     key: 'sysadmin',

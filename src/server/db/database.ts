@@ -178,6 +178,151 @@ export interface SettingTable {
   value: string;
 }
 
+export interface MeetingTable {
+  id: Generated<number>;
+  org_id: number;
+  title: string;
+  status: string;
+  starts_at: string;
+  ends_at: string;
+  local_date: string;
+  location: string | null;
+  host_id: number | null;
+  recorder_id: number | null;
+  guests: string | null;
+  minutes: string | null;
+  minutes_length: number;
+  minutes_hash: string | null;
+  version: number;
+  submitted_at: string | null;
+  submitted_by: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface MeetingTypeTable {
+  meeting_id: number;
+  type: string;
+  org_id: number;
+  local_date: string;
+}
+
+export interface MeetingAttendeeTable {
+  meeting_id: number;
+  member_id: number;
+  status: string;
+  reason: string | null;
+  signed_in_at: string | null;
+  via: string | null;
+}
+
+export interface MeetingResolutionTable {
+  id: Generated<number>;
+  meeting_id: number;
+  text: string;
+  votes_for: number | null;
+  votes_against: number | null;
+  abstentions: number | null;
+  passed: number | null;
+}
+
+export interface MeetingReviewTable {
+  meeting_id: number;
+  member_id: number;
+  grade: string;
+}
+
+export interface MeetingAttachmentTable {
+  id: Generated<number>;
+  meeting_id: number;
+  file_name: string;
+  mime: string;
+  size: number;
+  storage_name: string;
+  uploaded_at: string;
+  uploaded_by: string;
+}
+
+export interface MeetingVersionTable {
+  id: Generated<number>;
+  meeting_id: number;
+  version: number;
+  snapshot: string;
+  reason: string | null;
+  corrected_by: string;
+  corrected_at: string;
+}
+
+export interface ComplianceRuleTable {
+  id: Generated<number>;
+  scope_org_id: number | null;
+  type: string;
+  frequency: string;
+  times: number;
+  quorum: string;
+  applies_to: string;
+  effective_from: string;
+  effective_to: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface ComplianceExemptionTable {
+  id: Generated<number>;
+  org_id: number;
+  type: string;
+  period: string;
+  reason: string;
+  status: string;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
+export interface ComplianceResultTable {
+  org_id: number;
+  type: string;
+  period: string;
+  status: string;
+  held: number;
+  held_with_quorum: number;
+  updated_at: string;
+}
+
+export interface ComplianceRollupTable {
+  ancestor_id: number;
+  type: string;
+  period: string;
+  met: number;
+  missed: number;
+  pending: number;
+  exempt: number;
+  no_quorum: number;
+}
+
+export interface ReminderTable {
+  id: Generated<number>;
+  org_id: number;
+  type: string;
+  period: string;
+  kind: string;
+  message: string;
+  created_at: string;
+  done_at: string | null;
+  delivered_at: string | null;
+  delivery_error: string | null;
+}
+
+export interface OrgWebhookTable {
+  org_id: number;
+  kind: string;
+  url: string;
+  enabled: number;
+  updated_at: string;
+}
+
 export interface DB {
   orgs: OrgTable;
   org_closure: OrgClosureTable;
@@ -192,6 +337,19 @@ export interface DB {
   sessions: SessionTable;
   audit_log: AuditTable;
   settings: SettingTable;
+  meetings: MeetingTable;
+  meeting_types: MeetingTypeTable;
+  meeting_attendees: MeetingAttendeeTable;
+  meeting_resolutions: MeetingResolutionTable;
+  meeting_reviews: MeetingReviewTable;
+  meeting_attachments: MeetingAttachmentTable;
+  meeting_versions: MeetingVersionTable;
+  compliance_rules: ComplianceRuleTable;
+  compliance_exemptions: ComplianceExemptionTable;
+  compliance_results: ComplianceResultTable;
+  compliance_rollups: ComplianceRollupTable;
+  reminders: ReminderTable;
+  org_webhooks: OrgWebhookTable;
 }
 
 export type Db = Kysely<DB>;

@@ -4,11 +4,13 @@ import type { DB } from './database.js';
 import * as m001 from './migrations/001-foundation.js';
 import * as m002 from './migrations/002-members.js';
 import * as m004 from './migrations/004-staffing-transfers.js';
+import * as m006 from './migrations/006-meetings.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': m001,
   '002-members': m002,
   '004-staffing-transfers': m004,
+  '006-meetings': m006,
 };
 
 /** `schema`: the PostgreSQL schema in use (its migration bookkeeping lives there too, not in public). */
