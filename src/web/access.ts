@@ -14,6 +14,17 @@ export interface Access {
   canViewRoles: boolean;
   canReadAudit: boolean;
   canRevokeSessions: boolean;
+  /** the roster and training hours (ID and phone masked) */
+  canReadMembers: boolean;
+  /** create, edit, import members; record posts and training hours */
+  canWriteMembers: boolean;
+  /** show full ID and phone numbers (audited), export unmasked */
+  canRevealMembers: boolean;
+  canExportMembers: boolean;
+  canReadStaffing: boolean;
+  /** set 编制 */
+  canWriteStaffing: boolean;
+  canManageTransfers: boolean;
 }
 
 export type AccessKey = keyof Access;
@@ -33,5 +44,12 @@ export function accessFor(user: SessionUser | null | undefined): Access {
     canReadAudit: permissions.has('audit.read'),
     // `session.revoke` is not in docs/api.md; 系统管理员 (user.manage) may end sessions per the contract.
     canRevokeSessions: permissions.has('session.revoke') || permissions.has('user.manage'),
+    canReadMembers: permissions.has('member.read'),
+    canWriteMembers: permissions.has('member.write'),
+    canRevealMembers: permissions.has('member.reveal'),
+    canExportMembers: permissions.has('member.export'),
+    canReadStaffing: permissions.has('staffing.read'),
+    canWriteStaffing: permissions.has('staffing.write'),
+    canManageTransfers: permissions.has('transfer.manage'),
   };
 }

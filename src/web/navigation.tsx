@@ -5,11 +5,18 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
+  ContactsOutlined,
+  FieldTimeOutlined,
   HomeOutlined,
+  ImportOutlined,
   KeyOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
+  SolutionOutlined,
+  SwapOutlined,
   TeamOutlined,
+  UserOutlined,
   UserSwitchOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
@@ -18,12 +25,17 @@ import { SettingsPage } from './pages/admin/SettingsPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { HomePage } from './pages/home/HomePage';
+import { ImportPage } from './pages/members/ImportPage';
+import { MembersPage } from './pages/members/MembersPage';
 import { OrgsPage } from './pages/orgs/OrgsPage';
 import { GrantsPage } from './pages/security/GrantsPage';
 import { PolicyPage } from './pages/security/PolicyPage';
 import { RolesPage } from './pages/security/RolesPage';
+import { StaffingPage } from './pages/staffing/StaffingPage';
+import { TrainingHoursPage } from './pages/training/TrainingHoursPage';
+import { TransfersPage } from './pages/transfers/TransfersPage';
 
-export type MenuGroup = 'admin' | 'security';
+export type MenuGroup = 'members' | 'cadres' | 'admin' | 'security';
 
 export interface AppRoute {
   path: string;
@@ -34,6 +46,8 @@ export interface AppRoute {
 }
 
 export const MENU_GROUPS: Record<MenuGroup, { labelKey: string; icon: ReactNode }> = {
+  members: { labelKey: 'menu.members', icon: <UserOutlined /> },
+  cadres: { labelKey: 'menu.cadres', icon: <SolutionOutlined /> },
   admin: { labelKey: 'menu.admin', icon: <SettingOutlined /> },
   security: { labelKey: 'menu.security', icon: <SafetyCertificateOutlined /> },
 };
@@ -45,6 +59,36 @@ export const appRoutes: AppRoute[] = [
     element: <OrgsPage />,
     access: 'canReadOrgs',
     menu: { labelKey: 'menu.orgs', icon: <ApartmentOutlined /> },
+  },
+  {
+    path: '/members',
+    element: <MembersPage />,
+    access: 'canReadMembers',
+    menu: { labelKey: 'menu.roster', icon: <ContactsOutlined />, group: 'members' },
+  },
+  {
+    path: '/members/import',
+    element: <ImportPage />,
+    access: 'canWriteMembers',
+    menu: { labelKey: 'menu.memberImport', icon: <ImportOutlined />, group: 'members' },
+  },
+  {
+    path: '/staffing',
+    element: <StaffingPage />,
+    access: 'canReadStaffing',
+    menu: { labelKey: 'menu.staffing', icon: <BarChartOutlined />, group: 'cadres' },
+  },
+  {
+    path: '/training-hours',
+    element: <TrainingHoursPage />,
+    access: 'canReadMembers',
+    menu: { labelKey: 'menu.training', icon: <FieldTimeOutlined />, group: 'cadres' },
+  },
+  {
+    path: '/transfers',
+    element: <TransfersPage />,
+    access: 'canManageTransfers',
+    menu: { labelKey: 'menu.transfers', icon: <SwapOutlined /> },
   },
   {
     path: '/admin/users',

@@ -98,26 +98,140 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
 
   const text = response.status === 204 ? '' : await response.text();
-  let data: unknown = null;
-  if (text) {
+  const data: unknown = text ? parseJson(text) : null;
+
+  if (!response.ok) throw failure(response.status, data, options.silent);
+  return data as T;
+}
+
+/** The ApiError for a failed response, after the central reaction to session states. */
+function failure(status: number, data: unknown, silent?: boolean): ApiError {
+  const body: ApiErrorBody = isErrorEnvelope(data)
+    ? data.error
+    : { code: status === 429 ? 'rate_limited' : 'http_error', message: '' };
+  const error = new ApiError(status, body);
+  const signal = signalFor(error);
+  if (signal === 'unauthenticated') csrfToken = null;
+  if (signal && !silent) signalHandler?.(signal);
+  return error;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** A file the server sent (`Content-Disposition: attachment`), kept in memory until it is saved. */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string;
+}
+
+/** The file name of a `Content-Disposition` header: the UTF-8 `filename*` when present. */
+export function filenameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (star) {
     try {
-      data = JSON.parse(text);
+      return decodeURIComponent(star[1]!.trim());
     } catch {
-      data = null;
+      // fall through to the plain name
     }
   }
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  return plain ? plain[1]!.trim() : fallback;
+}
 
-  if (!response.ok) {
-    const body: ApiErrorBody = isErrorEnvelope(data)
-      ? data.error
-      : { code: response.status === 429 ? 'rate_limited' : 'http_error', message: '' };
-    const error = new ApiError(response.status, body);
-    const signal = signalFor(error);
-    if (signal === 'unauthenticated') csrfToken = null;
-    if (signal && !options.silent) signalHandler?.(signal);
-    throw error;
+/** GET a file (an Excel export): errors come back as ApiError like every other call. */
+export async function downloadFile(
+  path: string,
+  query: RequestOptions['query'],
+  fallbackName: string,
+): Promise<DownloadedFile> {
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, query), { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, { code: 'network' });
   }
-  return data as T;
+  if (!response.ok) throw failure(response.status, parseJson(await response.text()));
+  return {
+    blob: await response.blob(),
+    filename: filenameOf(response.headers.get('content-disposition'), fallbackName),
+  };
+}
+
+/** Hands a downloaded file to the browser's save dialog (the object URL lives only for the click). */
+export function saveFile(file: DownloadedFile): void {
+  const url = URL.createObjectURL(file.blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.filename;
+  link.rel = 'noopener';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export interface UploadOptions {
+  query?: RequestOptions['query'];
+  /** Bytes sent so far (XMLHttpRequest upload progress). */
+  onProgress?: (loaded: number, total: number) => void;
+  /** The whole file has been sent: the server is working on it now. */
+  onUploaded?: () => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * POSTs one file as multipart field `file` with upload progress (fetch has none), the CSRF header and
+ * the usual error mapping. `as: 'file'` returns the response body as a file (the marked error workbook).
+ */
+export function uploadFile<T>(path: string, file: File, options: UploadOptions & { as?: 'json' }): Promise<T>;
+export function uploadFile(path: string, file: File, options: UploadOptions & { as: 'file' }): Promise<DownloadedFile>;
+export function uploadFile(
+  path: string,
+  file: File,
+  options: UploadOptions & { as?: 'json' | 'file' },
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', buildUrl(path, options.query));
+    xhr.withCredentials = true;
+    xhr.responseType = options.as === 'file' ? 'blob' : 'text';
+    xhr.setRequestHeader('accept', options.as === 'file' ? '*/*' : 'application/json');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) options.onProgress?.(event.loaded, event.total);
+    };
+    xhr.upload.onload = () => options.onUploaded?.();
+    xhr.onerror = () => reject(new ApiError(0, { code: 'network' }));
+    xhr.onabort = () => reject(new ApiError(0, { code: 'aborted' }));
+    const textOf = async () =>
+      xhr.responseType === 'blob' ? await (xhr.response as Blob).text() : (xhr.response as string);
+    xhr.onload = async () => {
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(failure(xhr.status, parseJson(await textOf())));
+        return;
+      }
+      if (options.as === 'file') {
+        resolve({
+          blob: xhr.response as Blob,
+          filename: filenameOf(xhr.getResponseHeader('content-disposition'), file.name),
+        });
+      } else {
+        const text = await textOf();
+        resolve(text ? parseJson(text) : null);
+      }
+    };
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    const form = new FormData();
+    form.append('file', file);
+    xhr.send(form);
+  });
 }
 
 export const api = {

@@ -1,4 +1,6 @@
 /** Types of the JSON the API returns (docs/api.md). */
+import type { MemberCategory, MemberStatus, PartyPost } from '../../shared/members';
+import type { TrainingEntry, TrainingRow } from '../../shared/staffing';
 
 export type Id = string | number;
 
@@ -12,6 +14,13 @@ export type Permission =
   | 'grant.manage'
   | 'policy.manage'
   | 'audit.read'
+  | 'member.read'
+  | 'member.write'
+  | 'member.reveal'
+  | 'member.export'
+  | 'staffing.read'
+  | 'staffing.write'
+  | 'transfer.manage'
   // Not in docs/api.md, sent by the server for 系统管理员 / 安全管理员:
   | 'user.read'
   | 'session.revoke';
@@ -167,4 +176,115 @@ export interface AuditVerifyResult {
   checked: number;
   firstBrokenId: Id | null;
   message: string;
+}
+
+// ---- members (issue 3) ----------------------------------------------------------------------------------
+
+export type {
+  MemberCategory,
+  MemberStatus,
+  PartyPost,
+} from '../../shared/members';
+export type {
+  PostItem,
+  StaffingRow,
+  StaffingSummary,
+  StaffingView,
+  TrainingEntry,
+  TrainingRow,
+  TrainingSource,
+  TrainingView,
+} from '../../shared/staffing';
+export type { TransferItem, TransferKind, TransferStatus } from '../../shared/transfers';
+
+export interface MemberPost {
+  post: PartyPost;
+  orgId: Id;
+  fullTime: boolean;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+/** A roster entry: `idNumber` and `phone` always masked. */
+export interface Member {
+  id: Id;
+  name: string;
+  gender: '男' | '女' | null;
+  ethnicity: string | null;
+  birthDate: string | null;
+  idNumber: string | null;
+  phone: string | null;
+  education: string | null;
+  unit: string | null;
+  title: string | null;
+  orgId: Id;
+  orgName: string;
+  category: MemberCategory;
+  joinedAt: string | null;
+  fullAt: string | null;
+  status: MemberStatus;
+  /** 党龄, null while probationary */
+  partyAge: number | null;
+  age: number | null;
+  posts: MemberPost[];
+}
+
+export interface MemberInput {
+  name: string;
+  gender: '男' | '女';
+  ethnicity: string;
+  birthDate: string;
+  idNumber: string;
+  phone?: string | null;
+  education?: string | null;
+  unit?: string | null;
+  title?: string | null;
+  orgId: number;
+  category: MemberCategory;
+  joinedAt: string;
+  fullAt?: string | null;
+  status?: MemberStatus;
+}
+
+export interface MemberHistoryEntry {
+  id: Id;
+  at: string;
+  actor: string;
+  action: string;
+  changes: { field: string; from: string | number | null; to: string | number | null }[];
+}
+
+/** The full numbers of `POST /api/members/:id/reveal` (never cached). */
+export interface RevealedNumbers {
+  idNumber: string | null;
+  phone: string | null;
+}
+
+export interface ImportError {
+  row: number;
+  column: string;
+  message: string;
+}
+
+export interface ImportResult {
+  ok: boolean;
+  dryRun: boolean;
+  committed: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: ImportError[];
+}
+
+export interface TrainingLedger extends TrainingRow {
+  year: number;
+  entries: TrainingEntry[];
+}
+
+export interface TransferDestination {
+  id: Id;
+  name: string;
+  unitName: string | null;
+  parentName: string | null;
 }

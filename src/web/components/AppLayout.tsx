@@ -53,6 +53,9 @@ function useMenuItems(): MenuItem[] {
   }, [t, user]);
 }
 
+/** Every group starts open (a user rarely has more than two or three). */
+const ALL_GROUPS = (Object.keys(MENU_GROUPS) as MenuGroup[]).map((group) => `group:${group}`);
+
 function selectedKey(pathname: string): string {
   const match = appRoutes
     .map((route) => route.path)
@@ -74,16 +77,13 @@ export function AppLayout() {
   const items = useMenuItems();
   const canReadOrgs = accessFor(user).canReadOrgs;
   const key = selectedKey(location.pathname);
-  const openGroups = items
-    .filter((item) => item && 'children' in item && item.children?.some((child) => child?.key === key))
-    .map((item) => String(item?.key));
 
   const menu = (
     <Menu
       mode="inline"
       items={items}
       selectedKeys={[key]}
-      defaultOpenKeys={openGroups.length > 0 ? openGroups : ['group:admin', 'group:security']}
+      defaultOpenKeys={ALL_GROUPS}
       onClick={({ key: path }) => {
         navigate(path);
         setDrawerOpen(false);

@@ -34,3 +34,13 @@ export function shanghaiDayStart(date: string): string {
 export function shanghaiDayEnd(date: string): string {
   return new Date(new Date(`${date}T00:00:00+08:00`).getTime() + 86_400_000 - 1).toISOString();
 }
+
+/**
+ * A long organisation name shortened in the middle, where names of one system repeat themselves
+ * ("成都市科学技术局机关第一党支部" → "成都市科…关第一党支部"): the start says where, the end says which.
+ */
+export function middleEllipsis(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const head = Math.ceil((max - 1) / 3);
+  return `${name.slice(0, head)}…${name.slice(name.length - (max - 1 - head))}`;
+}

@@ -1,9 +1,13 @@
-/** `/`: welcome card (name, roles, scope) and, for org readers, the org counts and 换届 alerts. */
+/**
+ * `/`: welcome card (name, roles, scope); for member readers the roster and staffing figures; for org readers the
+ * org counts and 换届 alerts.
+ */
 import { Card, Col, Row, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { accessFor } from '../../access';
 import type { SessionUser } from '../../api/types';
 import { useSession } from '../../hooks/useSession';
+import { MemberStats } from './MemberStats';
 import { OrgStats } from './OrgStats';
 import { QuickLinks } from './QuickLinks';
 
@@ -63,6 +67,7 @@ export function HomePage() {
           </Typography.Paragraph>
         ) : null}
       </Card>
+      {access.canReadMembers ? <MemberStats /> : null}
       {access.canReadOrgs ? <OrgStats /> : null}
       <QuickLinks />
     </Space>
