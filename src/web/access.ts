@@ -25,12 +25,15 @@ export interface Access {
   /** set 编制 */
   canWriteStaffing: boolean;
   canManageTransfers: boolean;
+  canReadMeetings: boolean;
+  canWriteMeetings: boolean;
+  canReadCompliance: boolean;
 }
 
 export type AccessKey = keyof Access;
 
 export function accessFor(user: SessionUser | null | undefined): Access {
-  const permissions = new Set(user?.permissions ?? []);
+  const permissions = new Set<string>(user?.permissions ?? []);
   const canManageGrants = permissions.has('grant.manage');
   const canManagePolicy = permissions.has('policy.manage');
   return {
@@ -51,5 +54,8 @@ export function accessFor(user: SessionUser | null | undefined): Access {
     canReadStaffing: permissions.has('staffing.read'),
     canWriteStaffing: permissions.has('staffing.write'),
     canManageTransfers: permissions.has('transfer.manage'),
+    canReadMeetings: permissions.has('meeting.read'),
+    canWriteMeetings: permissions.has('meeting.write'),
+    canReadCompliance: permissions.has('compliance.read'),
   };
 }

@@ -6,6 +6,8 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  CalendarOutlined,
+  CheckCircleOutlined,
   ContactsOutlined,
   FieldTimeOutlined,
   HomeOutlined,
@@ -24,7 +26,9 @@ import type { AccessKey } from './access';
 import { SettingsPage } from './pages/admin/SettingsPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { AuditPage } from './pages/audit/AuditPage';
+import { CompliancePage } from './pages/compliance/CompliancePage';
 import { HomePage } from './pages/home/HomePage';
+import { MeetingsPage } from './pages/meetings/MeetingsPage';
 import { ImportPage } from './pages/members/ImportPage';
 import { MembersPage } from './pages/members/MembersPage';
 import { OrgsPage } from './pages/orgs/OrgsPage';
@@ -83,6 +87,18 @@ export const appRoutes: AppRoute[] = [
     element: <TrainingHoursPage />,
     access: 'canReadMembers',
     menu: { labelKey: 'menu.training', icon: <FieldTimeOutlined />, group: 'cadres' },
+  },
+  {
+    path: '/meetings',
+    element: <MeetingsPage />,
+    access: 'canReadMeetings',
+    menu: { labelKey: 'menu.meetings', icon: <CalendarOutlined /> },
+  },
+  {
+    path: '/compliance',
+    element: <CompliancePage />,
+    access: 'canReadCompliance',
+    menu: { labelKey: 'menu.compliance', icon: <CheckCircleOutlined /> },
   },
   {
     path: '/transfers',

@@ -9,6 +9,7 @@ import { ChangePasswordPage } from './pages/account/ChangePasswordPage';
 import { TotpPage } from './pages/account/TotpPage';
 import { LoginPage } from './pages/auth/LoginPage';
 import { MfaPage } from './pages/auth/MfaPage';
+import { SigninPage } from './pages/meetings/SigninPage';
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -16,6 +17,7 @@ export const router = createBrowserRouter([
   {
     element: <RequireSession />,
     children: [
+      { path: '/m/signin', element: <SigninPage /> },
       {
         element: <AppLayout />,
         children: [
