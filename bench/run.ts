@@ -590,6 +590,18 @@ function table(results: Results, previous: Results | null) {
         i.ratio <= 3 ? 'yes' : 'NO',
       ]);
       lines.push([kind, 'import rows/s', int(i.rowsPerSecond), `${int(i.bareRowsPerSecond)} bare`, '', '', '']);
+      const before = prev?.import;
+      if (before) {
+        lines.push([
+          kind,
+          'import vs before',
+          `${fmt(i.totalSeconds, 2)} s`,
+          `${fmt(before.totalSeconds, 2)} s before (${fmt(before.ratio, 2)}× bare)`,
+          `${fmt(i.totalSeconds / before.totalSeconds, 2)}×`,
+          '',
+          '',
+        ]);
+      }
     }
     if (r.search) {
       const s = r.search;

@@ -7,6 +7,8 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runComplianceCommand } from '../../src/server/modules/compliance/compliance.cli.js';
+import { seedComplianceDemo } from '../../src/server/modules/compliance/compliance.demo.js';
 import * as engine from '../../src/server/modules/compliance/compliance.engine.js';
 import * as hooks from '../../src/server/modules/compliance/compliance.hooks.js';
 import { lastDay } from '../../src/server/modules/compliance/compliance.periods.js';
@@ -730,5 +732,34 @@ describe('org changes keep the rollups right', () => {
     const del = await call(t, province, 'DELETE', `/api/orgs/${empty.id}`);
     expect(del.statusCode, del.body).toBe(204);
     await expectConsistent();
+  });
+});
+
+describe('demo and operator commands', () => {
+  it('the demo exemptions (a 甘孜 branch on a field assignment, an 阿坝 branch on flood duty) show as exempt, once', async () => {
+    const created = await t.ctx.db.transaction().execute((trx) => seedComplianceDemo(trx, today));
+    expect(created).toBe(2);
+    expect(await t.ctx.db.transaction().execute((trx) => seedComplianceDemo(trx, today))).toBe(0);
+    const rows = await t.ctx.db
+      .selectFrom('compliance_exemptions as e')
+      .innerJoin('orgs as o', 'o.id', 'e.org_id')
+      .select(['e.org_id', 'e.type', 'e.period', 'e.status', 'e.reason', 'o.division_code'])
+      .where('e.requested_by', '=', 'demo')
+      .execute();
+    expect(rows.map((r) => r.division_code?.slice(0, 4)).sort()).toEqual(['5132', '5133']);
+    for (const r of rows) {
+      expect(r.status).toBe('approved');
+      expect(r.reason).toMatch(/驻村|值守/);
+      const o = await overview(province, r.org_id, r.period);
+      expect(o.items.find((i) => i.type === r.type)?.status).toBe('exempt');
+    }
+    await expectConsistent();
+  });
+
+  it('npm run cli -- compliance-refresh | compliance-recompute | reminders', async () => {
+    expect(await runComplianceCommand(t.ctx.db, 'compliance-refresh')).toBe(0);
+    expect(await runComplianceCommand(t.ctx.db, 'compliance-recompute')).toBe(0);
+    expect(await runComplianceCommand(t.ctx.db, 'reminders')).toBe(0);
+    expect(await runComplianceCommand(t.ctx.db, 'nonsense')).toBe(2);
   });
 });

@@ -12,6 +12,8 @@
  *   same set-based SQL a full rebuild uses; the rollups are kept by subtracting the scope's old rows from every
  *   strict ancestor and adding the new ones. `recomputeAll` rebuilds everything from scratch (rollups bottom up);
  *   the property test checks that both agree.
+ * - Quorum is the meetings module's (quorum.ts, the one definition): computed per submitted meeting with
+ *   attendance when its org's meetings or roster change, kept in compliance_meeting_quorum, joined by the SQL.
  * - Every maintenance runs under one advisory lock on PostgreSQL (SQLite has a single writer), so concurrent
  *   meeting writes cannot interleave their read-compute-write of the same counters.
  */

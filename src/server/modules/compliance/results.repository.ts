@@ -258,6 +258,18 @@ const RANK = sql`CASE r.status WHEN 'exempt' THEN 1 WHEN 'met' THEN 2 WHEN 'pend
 const STATUS_OF_MAX_RANK = sql`CASE MAX(${RANK}) WHEN 1 THEN 'exempt' WHEN 2 THEN 'met' WHEN 3 THEN 'pending' WHEN 4 THEN 'no_quorum' ELSE 'missed' END`;
 
 /**
+ * `mapping` joined to the result rows. For a full rebuild the small literal mapping drives the read (CROSS JOIN keeps
+ * it the outer loop on SQLite: rows come through their period index); for one org or a subtree the planner starts
+ * from the orgs (the primary key begins with org_id).
+ */
+function mappingJoin(filter: OrgFilter, mapping: { k: string; view: string }[]): RawBuilder<unknown> {
+  // PostgreSQL takes no ON after CROSS JOIN: the condition goes to WHERE (r.period = mp.k, in the statements)
+  return filter.kind === 'all'
+    ? sql`(${literalRows(mapping)}) mp CROSS JOIN compliance_results r`
+    : sql`compliance_results r JOIN (${literalRows(mapping)}) mp ON mp.k = r.period`;
+}
+
+/**
  * Aggregates over views longer than an org's rule periods: for each mapping (rule key → `agg:<view>`), the worst
  * status of the rule periods inside (missed > no_quorum > pending > met > exempt: all exempt → exempt).
  */
@@ -271,8 +283,8 @@ export async function insertAggregateRows(
   await sql`INSERT INTO compliance_results (org_id, type, period, status, held, held_with_quorum, behind, updated_at)
     SELECT r.org_id, r.type, mp.view, ${STATUS_OF_MAX_RANK}, SUM(r.held), SUM(r.held_with_quorum),
       CASE WHEN MAX(${RANK}) >= 4 THEN 1 ELSE 0 END, ${sql.lit(now)}
-    FROM compliance_results r JOIN (${literalRows(mapping)}) mp ON mp.k = r.period
-    WHERE r.type <> ${sql.lit(OVERALL)} AND ${inFilter(filter, 'r.org_id')}
+    FROM ${mappingJoin(filter, mapping)}
+    WHERE r.period = mp.k AND r.type <> ${sql.lit(OVERALL)} AND ${inFilter(filter, 'r.org_id')}
     GROUP BY r.org_id, r.type, mp.view`.execute(trx);
 }
 
@@ -290,8 +302,8 @@ export async function insertOverallRows(
   await sql`INSERT INTO compliance_results (org_id, type, period, status, held, held_with_quorum, behind, updated_at)
     SELECT r.org_id, ${sql.lit(OVERALL)}, mp.view, ${STATUS_OF_MAX_RANK}, SUM(r.held), SUM(r.held_with_quorum),
       SUM(CASE WHEN r.status IN ('missed', 'no_quorum') THEN 1 ELSE 0 END), ${sql.lit(now)}
-    FROM compliance_results r JOIN (${literalRows(mapping)}) mp ON mp.k = r.period
-    WHERE r.type <> ${sql.lit(OVERALL)} AND ${inFilter(filter, 'r.org_id')}
+    FROM ${mappingJoin(filter, mapping)}
+    WHERE r.period = mp.k AND r.type <> ${sql.lit(OVERALL)} AND ${inFilter(filter, 'r.org_id')}
     GROUP BY r.org_id, mp.view`.execute(trx);
 }
 

@@ -96,7 +96,7 @@ export interface MemberListFilter {
 /** The tables migration 005 adds; written only by triggers, read only here. */
 interface SearchTables {
   member_org_counts: { org_id: number; status: string; category: string; n: number };
-  member_name_keys: { name_key: string; member_id: number; org_id: number };
+  member_name_keys: { name_key: string; member_id: number; org_id: number; first: number };
 }
 type SearchDb = Kysely<DB & SearchTables>;
 const searchDb = (db: Executor) => db as unknown as SearchDb;
@@ -257,9 +257,13 @@ async function countMatching(db: Executor, o: OrgFilter, f: MemberListFilter): P
     return Number(r?.total ?? 0);
   }
   if (onlyName(f)) {
-    const r = await nameKeys(db, o, f.search.value)
-      .select((eb) => eb.fn.count<number>('k.member_id').distinct().as('total'))
-      .executeTakeFirstOrThrow();
+    // one character: each member's first key starting with it, counted as is; longer: de-duplicated
+    const single = [...f.search.value].length === 1;
+    const keys = nameKeys(db, o, f.search.value);
+    const r = await (single
+      ? keys.where('k.first', '=', 1).select((eb) => eb.fn.countAll<number>().as('total'))
+      : keys.select((eb) => eb.fn.count<number>('k.member_id').distinct().as('total'))
+    ).executeTakeFirstOrThrow();
     return Number(r.total);
   }
   const [{ total }] = await filtered(db, o, f, false)
@@ -302,9 +306,8 @@ async function pageIds(
   // Collected through an index, the ids are sorted (id + 0: no walk of the primary key for its order).
   const order = scan ? sql<number>`members.id` : sql<number>`members.id + 0`;
   if (!scan && onlyName(f)) {
-    const rows = await nameKeys(db, o, f.search.value)
-      .select('k.member_id as id')
-      .distinct()
+    const keys = nameKeys(db, o, f.search.value).select('k.member_id as id');
+    const rows = await ([...f.search.value].length === 1 ? keys.where('k.first', '=', 1) : keys.distinct())
       .orderBy('k.member_id')
       .offset(offset)
       .limit(limit)
