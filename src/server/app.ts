@@ -84,6 +84,8 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
           },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Start-up work (migrations, default rules) may be slow on a busy database server.
+    pluginTimeout: 120_000,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
