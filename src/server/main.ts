@@ -9,7 +9,11 @@ async function main() {
   const { app, ctx } = await buildApp(config);
   if (config.demo) {
     const seeded = await seedIfEmpty(ctx.db, { passwordIterations: config.passwordIterations, cipher: ctx.cipher });
-    if (seeded) console.log(`Demo data created: ${seeded.orgs} organisations, ${seeded.members} members.`);
+    if (seeded) {
+      console.log(
+        `Demo data created: ${seeded.orgs} organisations, ${seeded.members} members, ${seeded.meetings} meetings.`,
+      );
+    }
   }
   await app.listen({ port: config.port, host: config.host });
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;

@@ -4,12 +4,14 @@
  * consistent with what the meetings API itself would store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoActivity } from '../../src/server/demo/activity.js';
 import { seedMeetingsDemo } from '../../src/server/demo/meetings-demo.js';
 import { quorumForMany } from '../../src/server/modules/meetings/quorum.js';
 import { todayInShanghai } from '../../src/shared/dates.js';
-import { call, createTestApp, login, type TestApp } from '../helpers/app.js';
+import { allOrgs, call, createTestApp, login, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
+let activity: { meetings: number; exemptions: number };
 
 /** mulberry32, as the demo uses */
 function prng(seed: number) {
@@ -25,9 +27,9 @@ function prng(seed: number) {
 
 beforeAll(async () => {
   t = await createTestApp({ demo: true });
-  // seedDemo may already call it; then this adds nothing (it seeds once)
-  await t.ctx.db.transaction().execute((trx) => seedMeetingsDemo(trx, prng(20260301), todayInShanghai()));
-}, 120_000);
+  // what `npm start` runs after the base demo: meetings, exemptions, then the compliance rebuild
+  activity = await seedDemoActivity(t.ctx.db);
+}, 180_000);
 
 afterAll(async () => {
   await t?.close();
@@ -35,6 +37,10 @@ afterAll(async () => {
 
 describe('meetings demo', () => {
   it('seeds a year of meetings for every branch, once', async () => {
+    expect(activity.meetings).toBeGreaterThan(0);
+    expect(activity.exemptions).toBe(2);
+    const rerun = await seedDemoActivity(t.ctx.db);
+    expect(rerun).toEqual({ meetings: 0, exemptions: 0 });
     const again = await t.ctx.db.transaction().execute((trx) => seedMeetingsDemo(trx, prng(1), todayInShanghai()));
     expect(again.meetings).toBe(0);
     const branches = await t.ctx.db.selectFrom('orgs').select('id').where('kind', '=', 'branch').execute();
@@ -112,5 +118,30 @@ describe('meetings demo', () => {
     expect((upcoming.json() as { items: unknown[] }).items.length).toBeGreaterThan(0);
     const docx = await call(t, member, 'GET', `/api/meetings/${items[0]!.id}/record.docx`);
     expect(docx.statusCode).toBe(200);
+  });
+
+  it('the overview tells a story: met, missed, held without quorum and exempt in last quarter', async () => {
+    const province = await login(t, 'province');
+    const root = (await allOrgs(t, province)).find((o) => o.parentId === null)!;
+    const today = todayInShanghai();
+    const q = Math.ceil(Number(today.slice(5, 7)) / 3);
+    const last = q === 1 ? `${Number(today.slice(0, 4)) - 1}-Q4` : `${today.slice(0, 4)}-Q${q - 1}`;
+    const total = async (status: string, type?: string) => {
+      const typeParam = type ? `&type=${type}` : '';
+      const url = `/api/compliance?org=${root.id}&period=${last}&status=${status}${typeParam}&pageSize=1`;
+      const res = await call(t, province, 'GET', url);
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { total: number }).total;
+    };
+    for (const s of ['met', 'missed', 'no_quorum', 'exempt']) expect(await total(s), s).toBeGreaterThan(0);
+    // the quarter is closed: its quarterly rules are decided (yearly ones stay pending until the year ends)
+    expect(await total('pending', 'party_congress')).toBe(0);
+    expect(await total('pending', 'lecture')).toBe(0);
+    const res = await call(t, province, 'GET', `/api/compliance?org=${root.id}&period=${last}`);
+    const summary = (res.json() as { summary: { orgs: number; met: number; rate: number; behind: number } }).summary;
+    // some organisations meet every rule of the quarter and some fall behind
+    expect(summary.rate).toBeGreaterThan(0);
+    expect(summary.rate).toBeLessThan(1);
+    expect(summary.behind).toBeGreaterThan(0);
   });
 });

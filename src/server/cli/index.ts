@@ -68,7 +68,11 @@ async function main() {
           passwordIterations: config.passwordIterations,
           cipher: loadFieldCipher(config.dataDir, config.fieldKey),
         });
-        console.log(r ? `Demo data created: ${r.orgs} organisations.` : 'Database not empty; nothing done.');
+        console.log(
+          r
+            ? `Demo data created: ${r.orgs} organisations, ${r.meetings} meetings.`
+            : 'Database not empty; nothing done.',
+        );
         return 0;
       }
       default:

@@ -16,6 +16,8 @@ import { nameInitials, protectIdNumber, protectPhone } from '../modules/members/
 import * as orgsRepo from '../modules/orgs/orgs.repository.js';
 import * as settings from '../modules/settings/settings.service.js';
 import * as users from '../modules/users/users.repository.js';
+import { type ActivitySummary, seedDemoActivity } from './activity.js';
+import { prng } from './random.js';
 import { seedStaffingDemo } from './staffing-demo.js';
 
 export const DEMO_PASSWORD = 'Dangjian@2026';
@@ -39,18 +41,6 @@ export const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role;
   { username: 'secadmin', displayName: '安全管理员', role: 'secadmin', describe: '安全管理员: roles, grants, policy' },
   { username: 'auditor', displayName: '审计管理员', role: 'auditor', describe: '审计管理员: audit log' },
 ];
-
-/** mulberry32: a small deterministic PRNG so every demo is the same. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢';
@@ -422,10 +412,13 @@ export async function seedDemo(
   });
 }
 
+/** The whole demo on an empty database: the base demo, then its activity (meetings, compliance). */
 export async function seedIfEmpty(
   db: Db,
   opts: { passwordIterations: number; cipher: FieldCipher },
-): Promise<DemoSummary | null> {
+): Promise<(DemoSummary & ActivitySummary) | null> {
   if (!(await isEmpty(db))) return null;
-  return seedDemo(db, opts);
+  const summary = await seedDemo(db, opts);
+  const activity = await seedDemoActivity(db);
+  return { ...summary, ...activity };
 }
