@@ -136,6 +136,8 @@ async function principalFor(
   s: SessionTable,
   policy: SecurityPolicy,
   now: Date,
+  /** the user's roster entry when the caller has it already */
+  memberId?: number | null,
 ): Promise<Authenticated> {
   return {
     principal: {
@@ -145,7 +147,7 @@ async function principalFor(
       adminRole: adminRoleOf(grants),
       grants,
       permissions: buildPermissions(grants),
-      memberId: await users.memberIdOf(ctx.db, user.id),
+      memberId: memberId === undefined ? await users.memberIdOf(ctx.db, user.id) : memberId,
     },
     session: {
       sessionId: s.id,
@@ -163,8 +165,10 @@ async function principalFor(
 export async function authenticate(ctx: AuthContext, token: string): Promise<Authenticated | null> {
   const { db } = ctx;
   const id = sm3(token);
-  const s = await sessions.find(db, id);
-  if (!s) return null;
+  // one query for session, user, roster entry and grants; the policy comes from a short-lived cache
+  const found = await sessions.findForRequest(db, id);
+  if (!found) return null;
+  const { session: s, user } = found;
   const now = new Date();
   const policy = await settings.getPolicy(db);
   const idleLimit = Date.parse(s.last_seen_at) + policy.idleTimeoutMinutes * 60_000;
@@ -172,19 +176,14 @@ export async function authenticate(ctx: AuthContext, token: string): Promise<Aut
     Date.parse(s.expires_at),
     Date.parse(s.created_at) + policy.absoluteTimeoutHours * 3600_000,
   );
-  if (now.getTime() > idleLimit || now.getTime() > absoluteLimit) {
-    await sessions.remove(db, id);
-    return null;
-  }
-  const user = await users.findById(db, s.user_id);
-  if (!user || user.disabled) {
+  if (now.getTime() > idleLimit || now.getTime() > absoluteLimit || user.disabled) {
     await sessions.remove(db, id);
     return null;
   }
   // Sliding idle window; write at most once a minute.
   if (now.getTime() - Date.parse(s.last_seen_at) > 60_000) await sessions.touch(db, id, now.toISOString());
-  const grants = await loadGrants(db, user.id);
-  return principalFor(ctx, user, grants, s, policy, now);
+  const grants = found.grants.map((g) => ({ id: g.id, role: g.role as Role, orgId: g.org_id, orgName: g.org_name }));
+  return principalFor(ctx, user, grants, s, policy, now, found.memberId);
 }
 
 export async function logout(db: Db, sessionId: string): Promise<void> {

@@ -39,6 +39,41 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'd
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; for SQLite, parsing and planning a statement costs more than running it (a
+ * five-table join: ~250 µs to prepare, ~20 µs to run). The same SQL text always comes back for the same query shape,
+ * so prepared statements are kept (the most recent STATEMENT_CACHE shapes) and reused; a statement still being
+ * iterated (a streamed query) is never handed out twice.
+ */
+const STATEMENT_CACHE = 500;
+
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (source: string) => {
+        const hit = cache.get(source);
+        if (hit && !hit.busy) {
+          cache.delete(source); // re-insert: most recently used last
+          cache.set(source, hit);
+          return hit;
+        }
+        const stmt = prepare(source);
+        if (!hit) {
+          cache.set(source, stmt);
+          if (cache.size > STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+        }
+        return stmt;
+      };
+    },
+  });
 }

@@ -18,6 +18,7 @@ import type { FieldCipher } from '../../crypto/sm.js';
 import type { Db, Executor } from '../../db/database.js';
 import { isPostgres } from '../../db/dialect.js';
 import { AppError } from '../../errors.js';
+import { forgetCachedSettings } from '../settings/settings.service.js';
 import * as repo from './backup.repository.js';
 
 export const BACKUP_FORMAT = 'dangjian-backup/1';
@@ -327,6 +328,7 @@ export async function restoreBackup(
       }
       await repo.resetSequences(trx, order);
     });
+    forgetCachedSettings();
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
