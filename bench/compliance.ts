@@ -67,7 +67,7 @@ function parseOptions(argv: string[]): Options {
     attendance: 0.02,
     only: null,
     keep: false,
-    pgUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    pgUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bench',
     out: 'bench/results/compliance.json',
   };
   const num = (v: string | undefined, k: string) => {
@@ -351,7 +351,7 @@ interface Case {
   period: string;
 }
 
-interface Figures {
+export interface Figures {
   loaded: Omit<Loaded, 'city' | 'root'> & { cityName: string };
   rebuildSeconds: number;
   resultRows: number;
