@@ -306,6 +306,11 @@ async function load(w: BulkWriter, opts: Options, today: string, say: (s: string
         for (let k = extraRate; k > 0; k--) if (k >= 1 || rand() < k) await add(g, month, ['group'], g.parentId!);
       }
     }
+    // the draws above land near the requested volume; top up with extra 党课 so that it is reached exactly
+    while (meetingId + typeRows < opts.meetings && tree.branches.length > 0) {
+      const b = tree.branches[Math.floor(rand() * tree.branches.length)]!;
+      await add(b, months[Math.floor(rand() * months.length)]!, ['lecture'], b.id);
+    }
     await flush(true);
   };
   if (w.dialect === 'postgres') {
