@@ -436,10 +436,16 @@ export interface ImportRowError {
   column: string;
   message: string;
 }
+/** POST /api/learning/questions/import: like the roster import, all or nothing. */
 export interface QuestionImportResult {
-  total: number;
-  valid: number;
-  errors: ImportRowError[];
-  created: number;
+  /** no errors */
+  ok: boolean;
   dryRun: boolean;
+  /** the questions were written (only when ok and not dryRun) */
+  committed: boolean;
+  /** data rows read */
+  rows: number;
+  /** rows that would be / were created */
+  created: number;
+  errors: ImportRowError[];
 }

@@ -5,7 +5,11 @@
  */
 import type { AppContext, TypedApp } from '../../context.js';
 import { contentRoutes } from './content.routes.js';
+import { planRoutes } from './plans.routes.js';
+import { quizRoutes } from './quiz.routes.js';
 
 export function learningRoutes(app: TypedApp, ctx: AppContext) {
   contentRoutes(app, ctx);
+  quizRoutes(app, ctx);
+  planRoutes(app, ctx);
 }
