@@ -33,6 +33,7 @@ import { AppError, unauthenticated } from './errors.js';
 import { complianceRoutes } from './modules/compliance/compliance.routes.js';
 import { divisionRoutes } from './modules/divisions/divisions.routes.js';
 import { grantRoutes } from './modules/grants/grants.routes.js';
+import { learningRoutes } from './modules/learning/learning.routes.js';
 import { meetingRoutes } from './modules/meetings/meetings.routes.js';
 import { redactPersonalNumbers } from './modules/members/members.personal.js';
 import { memberRoutes } from './modules/members/members.routes.js';
@@ -65,6 +66,7 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
     db: database.db,
     cipher,
     auth: { db: database.db, cipher, passwordIterations: config.passwordIterations },
+    clock: Date.now,
   };
 
   const app = Fastify({
@@ -220,6 +222,7 @@ export async function buildApp(config: Config, opts: { database?: Database } = {
   transferRoutes(app, ctx);
   meetingRoutes(app, ctx);
   complianceRoutes(app, ctx);
+  learningRoutes(app, ctx);
 
   // ---- the web client ---------------------------------------------------------------------------------
   const hasWeb = fs.existsSync(path.join(WEB_DIR, 'index.html'));

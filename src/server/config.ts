@@ -31,6 +31,8 @@ const envSchema = z.object({
     .optional(),
   /** PBKDF2-SM3 iterations for new password hashes. */
   PASSWORD_ITERATIONS: z.coerce.number().int().min(1000).default(120000),
+  /** Largest learning media upload (video, audio, PDF), MB. */
+  LEARNING_MEDIA_LIMIT_MB: z.coerce.number().positive().max(4096).default(200),
 });
 
 export interface Config {
@@ -46,6 +48,7 @@ export interface Config {
   logLevel: string;
   fieldKey: string | undefined;
   passwordIterations: number;
+  learningMediaLimitBytes: number;
   version: string;
 }
 
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     fieldKey: e.FIELD_KEY,
     passwordIterations: e.PASSWORD_ITERATIONS,
+    learningMediaLimitBytes: Math.round(e.LEARNING_MEDIA_LIMIT_MB * 1024 * 1024),
     version: VERSION,
   };
 }

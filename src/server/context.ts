@@ -24,6 +24,11 @@ export interface AppContext {
   db: Db;
   cipher: FieldCipher;
   auth: AuthContext;
+  /**
+   * The server's clock (epoch ms). Learning heartbeats are credited by the time between their arrivals as read
+   * here; tests replace it to drive playback time without sleeping.
+   */
+  clock: () => number;
 }
 
 declare module 'fastify' {

@@ -27,6 +27,14 @@ export const PERMISSIONS = [
   'compliance.read',
   /** override rules for a subtree, approve exemptions, set webhooks */
   'compliance.manage',
+  /** 党建学习: study what is visible to you (members: their own progress, quizzes and points) */
+  'learning.read',
+  /** create content, questions and papers for an organisation; submit them for review */
+  'learning.publish',
+  /** the publisher's admin: approve (publish), reject and withdraw content */
+  'learning.review',
+  /** learning plans, progress of a subtree, point rules, the ranking switch */
+  'learning.manage',
   'user.read',
   'user.manage',
   'session.revoke',
@@ -74,6 +82,10 @@ export const ROLE_DEFINITIONS: Record<Role, RoleDefinition> = {
       'meeting.write',
       'compliance.read',
       'compliance.manage',
+      'learning.read',
+      'learning.publish',
+      'learning.review',
+      'learning.manage',
     ],
   },
   secretary: {
@@ -90,9 +102,11 @@ export const ROLE_DEFINITIONS: Record<Role, RoleDefinition> = {
       'meeting.read',
       'meeting.write',
       'compliance.read',
+      'learning.read',
+      'learning.manage',
     ],
   },
-  member: { key: 'member', admin: false, scoped: true, permissions: ['org.read', 'meeting.read'] },
+  member: { key: 'member', admin: false, scoped: true, permissions: ['org.read', 'meeting.read', 'learning.read'] },
   // 系统管理员: accounts and system settings; no member data.
   sysadmin: {
     key: 'sysadmin',

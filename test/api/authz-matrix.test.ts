@@ -19,6 +19,7 @@ import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipart, people, rowFor, sheet } from '../fixtures/members.js';
 import { allOrgs, createTestApp, login, type OrgItem, type Session, type TestApp } from '../helpers/app.js';
+import { fakeMp4, form as learningForm } from './learning-helpers.js';
 
 // ---- the matrix ------------------------------------------------------------------------------------------------
 
@@ -155,6 +156,52 @@ const MATRIX = {
   'GET /api/compliance/webhooks/:orgId':  [401,      '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
   'PUT /api/compliance/webhooks/:orgId':  [401,      '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
   'POST /api/compliance/reminders/run':   [401,      403,                   403,                   200,                   200,             403,     403,     403],
+  // learning (issue 5): learning.read for members, secretaries and org_admins (what is visible: items for their
+  // org's subtree or an ancestor's); learning.publish/review (org_admin) on the publisher's org; a withdraw or cover
+  // change of an item visible but not managed is 403. Progress needs a linked member (chengdu, province: 403).
+  'POST /api/learning/content':           [401,      '403 403 403 403 403', '403 403 403 403 403', '201 201 404 404 404', '201 201 - - -', 403,     403,     403],
+  'GET /api/learning/content':            [401,      200,                   200,                   200,                   200,             403,     403,     403],
+  'GET /api/learning/topics':             [401,      200,                   200,                   200,                   200,             403,     403,     403],
+  'GET /api/learning/content/:id':        [401,      '200 200 200 404 404', '200 200 200 404 404', '200 200 200 404 404', '200 200 - - -', 403,     403,     403],
+  'PATCH /api/learning/content/:id':      [401,      '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'DELETE /api/learning/content/:id':     [401,      '403 403 403 403 403', '403 403 403 403 403', '204 204 404 404 404', '204 204 - - -', 403,     403,     403],
+  'POST /api/learning/content/:id/submit':   [401,   '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'POST /api/learning/content/:id/publish':  [401,   '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'POST /api/learning/content/:id/reject':   [401,   '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'POST /api/learning/content/:id/withdraw': [401,   '403 403 403 403 403', '403 403 403 403 403', '200 200 403 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/learning/content/:id/media':  [401,      '200 200 200 404 404', '200 200 200 404 404', '200 200 200 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/learning/content/:id/cover':  [401,      '200 200 200 404 404', '200 200 200 404 404', '200 200 200 404 404', '200 200 - - -', 403,     403,     403],
+  'POST /api/learning/content/:id/cover': [401,      '403 403 403 403 403', '403 403 403 403 403', '200 200 403 404 404', '200 200 - - -', 403,     403,     403],
+  'POST /api/learning/progress':          [401,      '200 200 200 404 404', '200 200 200 404 404', '403 403 403 403 403', '403 403 - - -', 403,     403,     403],
+  // the question bank carries answers: learning.publish only. Papers are visible like subtree content; attempts
+  // belong to their member (another member: 404; accounts without a member: 403). Plans: learning.manage
+  // (secretary on their branch, org_admin); a plan of an org above is visible, deleting it is 403.
+  'GET /api/learning/questions':          [401,      403,                   403,                   200,                   200,             403,     403,     403],
+  'POST /api/learning/questions':         [401,      '403 403 403 403 403', '403 403 403 403 403', '201 201 404 404 404', '201 201 - - -', 403,     403,     403],
+  'GET /api/learning/questions/template': [401,      403,                   403,                   200,                   200,             403,     403,     403],
+  'POST /api/learning/questions/import':  [401,      '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'PUT /api/learning/questions/:id':      [401,      '403 403 403 403 403', '403 403 403 403 403', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'DELETE /api/learning/questions/:id':   [401,      '403 403 403 403 403', '403 403 403 403 403', '204 204 404 404 404', '204 204 - - -', 403,     403,     403],
+  'GET /api/learning/papers':             [401,      200,                   200,                   200,                   200,             403,     403,     403],
+  'POST /api/learning/papers':            [401,      '403 403 403 403 403', '403 403 403 403 403', '201 201 404 404 404', '201 201 - - -', 403,     403,     403],
+  'GET /api/learning/papers/:id':         [401,      '200 200 200 404 404', '200 200 200 404 404', '200 200 200 404 404', '200 200 - - -', 403,     403,     403],
+  'DELETE /api/learning/papers/:id':      [401,      '403 403 403 403 403', '403 403 403 403 403', '204 204 403 404 404', '204 204 - - -', 403,     403,     403],
+  'POST /api/learning/papers/:id/attempts': [401,    '201 201 201 404 404', '201 201 201 404 404', '403 403 403 403 403', '403 403 - - -', 403,     403,     403],
+  'GET /api/learning/attempts/:id':       [401,      200,                   404,                   403,                   403,             403,     403,     403],
+  'POST /api/learning/attempts/:id/submit': [401,    200,                   404,                   403,                   403,             403,     403,     403],
+  'POST /api/learning/plans':             [401,      '403 403 403 403 403', '201 201 404 404 404', '201 201 404 404 404', '201 201 - - -', 403,     403,     403],
+  'GET /api/learning/plans':              [401,      403,                   200,                   200,                   200,             403,     403,     403],
+  'GET /api/learning/plans/:id':          [401,      '403 403 403 403 403', '200 200 200 404 404', '200 200 200 404 404', '200 200 - - -', 403,     403,     403],
+  'DELETE /api/learning/plans/:id':       [401,      '403 403 403 403 403', '204 204 403 404 404', '204 204 403 404 404', '204 204 - - -', 403,     403,     403],
+  'GET /api/learning/plans/:id/progress': [401,      '403 403 403 403 403', '200 200 200 404 404', '200 200 200 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/learning/plans/:id/progress/export': [401, '403 403 403 403 403', '200 200 200 404 404', '200 200 200 404 404', '200 200 - - -', 403, 403, 403],
+  'GET /api/learning/home':               [401,      200,                   200,                   200,                   200,             403,     403,     403],
+  'GET /api/learning/points/me':          [401,      200,                   200,                   200,                   200,             403,     403,     403],
+  'GET /api/learning/points/orgs':        [401,      '200 200 404 404 404', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/learning/points/rules':       [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'PUT /api/learning/points/rules':       [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'GET /api/learning/rankings':           [401,      '200 200 404 404 404', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
+  'PUT /api/learning/rankings/:orgId':    [401,      '403 403 403 403 403', '200 200 404 404 404', '200 200 404 404 404', '200 200 - - -', 403,     403,     403],
 } as const satisfies Record<string, Row>;
 type RouteKey = keyof typeof MATRIX;
 
@@ -774,6 +821,193 @@ const PROBES: Record<RouteKey, Probe> = {
   'POST /api/compliance/reminders/run': {
     build: async () => ({ method: 'POST', url: '/api/compliance/reminders/run', payload: { days: 10 } }),
   },
+  // ---- learning (issue 5) ----
+  'POST /api/learning/content': {
+    org: true,
+    build: async (a) => at(a, (o) => ({ method: 'POST', url: '/api/learning/content', payload: articleBody(o) })),
+  },
+  'GET /api/learning/content': { build: async () => ({ method: 'GET', url: '/api/learning/content?pageSize=5' }) },
+  'GET /api/learning/topics': { build: async () => ({ method: 'GET', url: '/api/learning/topics' }) },
+  'GET /api/learning/content/:id': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'GET', url: `/api/learning/content/${await standingLesson(o)}` })),
+  },
+  'PATCH /api/learning/content/:id': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({
+        method: 'PATCH',
+        url: `/api/learning/content/${await learningItem(o, 'draft')}`,
+        payload: { title: MATRIX_ARTICLE_TITLE },
+      })),
+  },
+  'DELETE /api/learning/content/:id': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'DELETE', url: `/api/learning/content/${await learningItem(o, 'draft')}` })),
+  },
+  'POST /api/learning/content/:id/submit': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'POST', url: `/api/learning/content/${await learningItem(o, 'draft')}/submit` })),
+  },
+  'POST /api/learning/content/:id/publish': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({
+        method: 'POST',
+        url: `/api/learning/content/${await learningItem(o, 'pending')}/publish`,
+      })),
+  },
+  'POST /api/learning/content/:id/reject': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({
+        method: 'POST',
+        url: `/api/learning/content/${await learningItem(o, 'pending')}/reject`,
+        payload: { note: '矩阵测试退回' },
+      })),
+  },
+  'POST /api/learning/content/:id/withdraw': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({
+        method: 'POST',
+        url: `/api/learning/content/${await learningItem(o, 'published')}/withdraw`,
+      })),
+  },
+  'GET /api/learning/content/:id/media': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'GET', url: `/api/learning/content/${await standingLesson(o)}/media` })),
+  },
+  'GET /api/learning/content/:id/cover': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'GET', url: `/api/learning/content/${await standingLesson(o)}/cover` })),
+  },
+  'POST /api/learning/content/:id/cover': {
+    org: true,
+    build: async (a) => at(a, async (o) => coverUpload(await standingLesson(o))),
+  },
+  'POST /api/learning/progress': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({
+        method: 'POST',
+        url: '/api/learning/progress',
+        payload: { contentId: await standingLesson(o), position: 0, duration: 60 },
+      })),
+  },
+  'GET /api/learning/questions': { build: async () => ({ method: 'GET', url: '/api/learning/questions?pageSize=5' }) },
+  'POST /api/learning/questions': {
+    org: true,
+    build: async (a) => at(a, (o) => ({ method: 'POST', url: '/api/learning/questions', payload: questionBody(o) })),
+  },
+  'GET /api/learning/questions/template': {
+    build: async () => ({ method: 'GET', url: '/api/learning/questions/template' }),
+  },
+  'POST /api/learning/questions/import': {
+    org: true,
+    // a preview of the template (two sample rows): permitted callers get 200
+    build: async (a) => at(a, async (o) => questionImportProbe(o)),
+  },
+  'PUT /api/learning/questions/:id': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => {
+        const { orgId: _o, ...body } = questionBody(o);
+        return { method: 'PUT', url: `/api/learning/questions/${await questionOn(o)}`, payload: body };
+      }),
+  },
+  'DELETE /api/learning/questions/:id': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'DELETE', url: `/api/learning/questions/${await questionOn(o)}` })),
+  },
+  'GET /api/learning/papers': { build: async () => ({ method: 'GET', url: '/api/learning/papers' }) },
+  'POST /api/learning/papers': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'POST', url: '/api/learning/papers', payload: await paperBody(o) })),
+  },
+  'GET /api/learning/papers/:id': {
+    org: true,
+    build: async (a) => at(a, async (o) => ({ method: 'GET', url: `/api/learning/papers/${await paperOn(o)}` })),
+  },
+  'DELETE /api/learning/papers/:id': {
+    org: true,
+    build: async (a) => at(a, async (o) => ({ method: 'DELETE', url: `/api/learning/papers/${await paperOn(o)}` })),
+  },
+  'POST /api/learning/papers/:id/attempts': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'POST', url: `/api/learning/papers/${await paperOn(o)}/attempts` })),
+  },
+  'GET /api/learning/attempts/:id': {
+    // an attempt of the `member` account's member, asked for by each role
+    build: async () => ({ method: 'GET', url: `/api/learning/attempts/${await memberAttempt()}` }),
+  },
+  'POST /api/learning/attempts/:id/submit': {
+    build: async () => ({
+      method: 'POST',
+      url: `/api/learning/attempts/${await memberAttempt()}/submit`,
+      payload: { answers: [] },
+    }),
+  },
+  'POST /api/learning/plans': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'POST', url: '/api/learning/plans', payload: await planBody(o) })),
+  },
+  'GET /api/learning/plans': { build: async () => ({ method: 'GET', url: '/api/learning/plans' }) },
+  'GET /api/learning/plans/:id': {
+    org: true,
+    build: async (a) => at(a, async (o) => ({ method: 'GET', url: `/api/learning/plans/${await standingPlan(o)}` })),
+  },
+  'DELETE /api/learning/plans/:id': {
+    org: true,
+    build: async (a) => at(a, async (o) => ({ method: 'DELETE', url: `/api/learning/plans/${await planOn(o)}` })),
+  },
+  'GET /api/learning/plans/:id/progress': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'GET', url: `/api/learning/plans/${await standingPlan(o)}/progress` })),
+  },
+  'GET /api/learning/plans/:id/progress/export': {
+    org: true,
+    build: async (a) =>
+      at(a, async (o) => ({ method: 'GET', url: `/api/learning/plans/${await standingPlan(o)}/progress/export` })),
+  },
+  'GET /api/learning/home': { build: async () => ({ method: 'GET', url: '/api/learning/home' }) },
+  'GET /api/learning/points/me': { build: async () => ({ method: 'GET', url: '/api/learning/points/me' }) },
+  'GET /api/learning/points/orgs': {
+    org: true,
+    build: async (a) => at(a, (o) => ({ method: 'GET', url: `/api/learning/points/orgs?org=${o.id}` })),
+  },
+  'GET /api/learning/points/rules': {
+    org: true,
+    build: async (a) => at(a, (o) => ({ method: 'GET', url: `/api/learning/points/rules?org=${o.id}` })),
+  },
+  'PUT /api/learning/points/rules': {
+    org: true,
+    build: async (a) =>
+      at(a, (o) => ({
+        method: 'PUT',
+        url: '/api/learning/points/rules',
+        payload: { orgId: o.id, rules: [{ rule: 'login', points: 1, dailyCap: 1, enabled: true }] },
+      })),
+  },
+  'GET /api/learning/rankings': {
+    org: true,
+    build: async (a) => at(a, (o) => ({ method: 'GET', url: `/api/learning/rankings?org=${o.id}` })),
+  },
+  'PUT /api/learning/rankings/:orgId': {
+    org: true,
+    build: async (a) =>
+      at(a, (o) => ({ method: 'PUT', url: `/api/learning/rankings/${o.id}`, payload: { enabled: false } })),
+  },
 };
 
 // ---- staffing, training hours, transfers (issue 3): objects on the position's org -----------------------------
@@ -906,6 +1140,137 @@ async function importProbe(url: string): Promise<Req> {
 let grantOrgIndex = 0;
 function nextGrantOrg(): number {
   return tree[grantOrgIndex++ % tree.length].id;
+}
+
+// ---- learning (issue 5): items on the position's org, created by `province` ----------------------------------------
+
+const MATRIX_ARTICLE_TITLE = '矩阵测试文章';
+
+function articleBody(o: OrgItem) {
+  return { kind: 'article', title: MATRIX_ARTICLE_TITLE, orgId: o.id, body: '<p>矩阵测试正文。</p>' };
+}
+
+/** A fresh article on `o` in the given status, made by `province`. */
+async function learningItem(o: OrgItem, status: 'draft' | 'pending' | 'published'): Promise<number> {
+  const res = await as('province', 'POST', '/api/learning/content', articleBody(o));
+  if (res.statusCode !== 201) throw new Error(`article on ${o.name}: ${res.statusCode} ${res.body}`);
+  const id = (res.json() as { id: number }).id;
+  const steps = status === 'draft' ? [] : status === 'pending' ? ['submit'] : ['publish'];
+  for (const step of steps) {
+    const r = await as('province', 'POST', `/api/learning/content/${id}/${step}`);
+    if (r.statusCode !== 200) throw new Error(`${step} article on ${o.name}: ${r.statusCode} ${r.body}`);
+  }
+  return id;
+}
+
+const standingLessons = new Map<number, number>();
+/** One published micro-lesson with a media file per org (visible in the org's subtree), created once. */
+async function standingLesson(o: OrgItem): Promise<number> {
+  const known = standingLessons.get(o.id);
+  if (known) return known;
+  const f = learningForm({ kind: 'micro_lesson', title: '矩阵测试微党课', orgId: o.id, duration: 60 }, [
+    { field: 'file', filename: 'matrix.mp4', content: fakeMp4() },
+  ]);
+  const res = await send(
+    { method: 'POST', url: '/api/learning/content', payload: f.body, headers: { 'content-type': f.contentType } },
+    sessions.province,
+  );
+  if (res.statusCode !== 201) throw new Error(`lesson on ${o.name}: ${res.statusCode} ${res.body}`);
+  const id = (res.json() as { id: number }).id;
+  const pub = await as('province', 'POST', `/api/learning/content/${id}/publish`);
+  if (pub.statusCode !== 200) throw new Error(`publish lesson on ${o.name}: ${pub.statusCode} ${pub.body}`);
+  standingLessons.set(o.id, id);
+  return id;
+}
+
+let questionSeq = 0;
+function questionBody(o: OrgItem) {
+  return {
+    orgId: o.id,
+    type: 'single',
+    stem: `矩阵测试题${++questionSeq}`,
+    options: ['甲', '乙'],
+    answer: [0],
+    explanation: '矩阵测试解析',
+    topics: ['矩阵'],
+  };
+}
+
+/** A fresh question on `o`, by `province`. */
+async function questionOn(o: OrgItem): Promise<number> {
+  const res = await as('province', 'POST', '/api/learning/questions', questionBody(o));
+  if (res.statusCode !== 201) throw new Error(`question on ${o.name}: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: number }).id;
+}
+
+async function paperBody(o: OrgItem) {
+  return { orgId: o.id, title: '矩阵测试卷', mode: 'fixed', questionIds: [await questionOn(o)], attemptsAllowed: null };
+}
+
+/** A fresh paper on `o`, by `province`. */
+async function paperOn(o: OrgItem): Promise<number> {
+  const res = await as('province', 'POST', '/api/learning/papers', await paperBody(o));
+  if (res.statusCode !== 201) throw new Error(`paper on ${o.name}: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: number }).id;
+}
+
+/** A fresh open attempt of the `member` account on a paper of its branch. */
+async function memberAttempt(): Promise<number> {
+  const paper = await paperOn(org.chengduB1);
+  const res = await as('member', 'POST', `/api/learning/papers/${paper}/attempts`);
+  if (res.statusCode !== 201) throw new Error(`attempt: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: number }).id;
+}
+
+let questionTemplate: Buffer | null = null;
+async function questionImportProbe(o: OrgItem): Promise<Req> {
+  if (!questionTemplate) {
+    const res = await as('province', 'GET', '/api/learning/questions/template');
+    questionTemplate = res.rawPayload;
+  }
+  const mp = multipart(questionTemplate, 'file', 'questions.xlsx');
+  return {
+    method: 'POST',
+    url: `/api/learning/questions/import?org=${o.id}&dryRun=1`,
+    payload: mp.body,
+    headers: { 'content-type': mp.contentType },
+  };
+}
+
+async function planBody(o: OrgItem) {
+  return {
+    orgId: o.id,
+    title: '矩阵测试学习计划',
+    dueOn: '2026-12-31',
+    target: 'subtree',
+    items: [{ contentId: await standingLesson(o) }],
+  };
+}
+
+/** A fresh plan on `o`, by `province`. */
+async function planOn(o: OrgItem): Promise<number> {
+  const res = await as('province', 'POST', '/api/learning/plans', await planBody(o));
+  if (res.statusCode !== 201) throw new Error(`plan on ${o.name}: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: number }).id;
+}
+
+const standingPlans = new Map<number, number>();
+async function standingPlan(o: OrgItem): Promise<number> {
+  const known = standingPlans.get(o.id);
+  if (known) return known;
+  const id = await planOn(o);
+  standingPlans.set(o.id, id);
+  return id;
+}
+
+function coverUpload(contentId: number): Req {
+  const mp = multipart(MATRIX_PNG, 'file', 'cover.png');
+  return {
+    method: 'POST',
+    url: `/api/learning/content/${contentId}/cover`,
+    payload: mp.body,
+    headers: { 'content-type': mp.contentType },
+  };
 }
 
 // ---- reading the matrix ------------------------------------------------------------------------------------------

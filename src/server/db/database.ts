@@ -323,6 +323,166 @@ export interface OrgWebhookTable {
   updated_at: string;
 }
 
+export interface LearningContentTable {
+  id: Generated<number>;
+  org_id: number;
+  kind: string;
+  title: string;
+  summary: string;
+  search_text: string;
+  body: string | null;
+  duration: number | null;
+  required_seconds: number;
+  visibility: string;
+  status: string;
+  media_name: string | null;
+  media_mime: string | null;
+  media_size: number | null;
+  cover_name: string | null;
+  cover_mime: string | null;
+  review_note: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  published_by: string | null;
+}
+
+export interface LearningContentTopicTable {
+  content_id: number;
+  topic: string;
+}
+
+export interface LearningContentOrgTable {
+  content_id: number;
+  org_id: number;
+}
+
+export interface LearningProgressTable {
+  member_id: number;
+  content_id: number;
+  position: number;
+  watched: string;
+  played_seconds: number;
+  last_beat_at: number;
+  pointed_seconds: number;
+  started_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface LearningPlanTable {
+  id: Generated<number>;
+  org_id: number;
+  title: string;
+  description: string;
+  due_on: string;
+  target: string;
+  target_org_id: number | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface LearningPlanItemTable {
+  plan_id: number;
+  position: number;
+  content_id: number | null;
+  paper_id: number | null;
+}
+
+export interface LearningPlanPostTable {
+  plan_id: number;
+  post: string;
+}
+
+export interface LearningPlanMemberTable {
+  plan_id: number;
+  member_id: number;
+}
+
+export interface LearningQuestionTable {
+  id: Generated<number>;
+  org_id: number;
+  type: string;
+  stem: string;
+  options: string;
+  answer: string;
+  explanation: string;
+  archived: Generated<number>;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LearningQuestionTopicTable {
+  question_id: number;
+  topic: string;
+}
+
+export interface LearningPaperTable {
+  id: Generated<number>;
+  org_id: number;
+  title: string;
+  mode: string;
+  topic: string | null;
+  question_count: number;
+  time_limit_minutes: number | null;
+  pass_mark: number;
+  attempts_allowed: number | null;
+  archived: Generated<number>;
+  created_by: string;
+  created_at: string;
+}
+
+export interface LearningPaperQuestionTable {
+  paper_id: number;
+  position: number;
+  question_id: number;
+}
+
+export interface LearningAttemptTable {
+  id: Generated<number>;
+  paper_id: number;
+  member_id: number;
+  question_ids: string;
+  answers: string | null;
+  started_at: string;
+  deadline: string | null;
+  submitted_at: string | null;
+  score: number | null;
+  correct_count: number | null;
+  passed: number | null;
+}
+
+export interface LearningPointTable {
+  id: Generated<number>;
+  member_id: number;
+  rule: string;
+  points: number;
+  day: string;
+  year: number;
+  ref: string | null;
+  at: string;
+}
+
+export interface LearningPointRuleTable {
+  org_id: number;
+  rule: string;
+  points: number;
+  daily_cap: number;
+  unit_minutes: number;
+  enabled: number;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface LearningOrgSettingTable {
+  org_id: number;
+  rankings_enabled: number;
+  updated_by: string;
+  updated_at: string;
+}
+
 export interface DB {
   orgs: OrgTable;
   org_closure: OrgClosureTable;
@@ -350,6 +510,22 @@ export interface DB {
   compliance_rollups: ComplianceRollupTable;
   reminders: ReminderTable;
   org_webhooks: OrgWebhookTable;
+  learning_content: LearningContentTable;
+  learning_content_topics: LearningContentTopicTable;
+  learning_content_orgs: LearningContentOrgTable;
+  learning_progress: LearningProgressTable;
+  learning_plans: LearningPlanTable;
+  learning_plan_items: LearningPlanItemTable;
+  learning_plan_posts: LearningPlanPostTable;
+  learning_plan_members: LearningPlanMemberTable;
+  learning_questions: LearningQuestionTable;
+  learning_question_topics: LearningQuestionTopicTable;
+  learning_papers: LearningPaperTable;
+  learning_paper_questions: LearningPaperQuestionTable;
+  learning_attempts: LearningAttemptTable;
+  learning_points: LearningPointTable;
+  learning_point_rules: LearningPointRuleTable;
+  learning_org_settings: LearningOrgSettingTable;
 }
 
 export type Db = Kysely<DB>;

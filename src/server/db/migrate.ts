@@ -7,6 +7,7 @@ import * as m004 from './migrations/004-staffing-transfers.js';
 import * as m005 from './migrations/005-roster-search.js';
 import * as m006 from './migrations/006-meetings.js';
 import * as m008 from './migrations/008-compliance.js';
+import * as m009 from './migrations/009-learning.js';
 
 const migrations: Record<string, Migration> = {
   '001-foundation': m001,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '005-roster-search': m005,
   '006-meetings': m006,
   '008-compliance': m008,
+  '009-learning': m009,
 };
 
 /** `schema`: the PostgreSQL schema in use (its migration bookkeeping lives there too, not in public). */
