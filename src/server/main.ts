@@ -8,10 +8,14 @@ async function main() {
   const config = loadConfig();
   const { app, ctx } = await buildApp(config);
   if (config.demo) {
-    const seeded = await seedIfEmpty(ctx.db, { passwordIterations: config.passwordIterations, cipher: ctx.cipher });
+    const seeded = await seedIfEmpty(ctx.db, {
+      passwordIterations: config.passwordIterations,
+      cipher: ctx.cipher,
+      dataDir: config.dataDir,
+    });
     if (seeded) {
       console.log(
-        `Demo data created: ${seeded.orgs} organisations, ${seeded.members} members, ${seeded.meetings} meetings.`,
+        `Demo data created: ${seeded.orgs} organisations, ${seeded.members} members, ${seeded.meetings} meetings, ${seeded.learning} learning items.`,
       );
     }
   }

@@ -45,7 +45,7 @@ const count = async (t: TestApp, table: 'users' | 'members' | 'meetings' | 'audi
 
 beforeAll(async () => {
   source = await createTestApp({ demo: true, env: { FIELD_KEY: KEY } });
-  await seedDemoActivity(source.ctx.db);
+  await seedDemoActivity(source.ctx.db, { dataDir: source.dataDir });
   const branch = await login(source, 'branch');
   const list = await call(source, branch, 'GET', '/api/meetings?status=draft&pageSize=1');
   const meeting = (list.json() as { items: { id: number }[] }).items[0]!;
@@ -76,7 +76,8 @@ describe('backup', () => {
     expect(m.tables.members!.rows).toBeGreaterThan(400);
     expect(m.tables.meetings!.rows).toBeGreaterThan(1000);
     expect(m.tables.audit_log!.rows).toBeGreaterThan(0);
-    expect(m.files.length).toBe(1);
+    expect(m.files.filter((f) => f.path.startsWith('meetings/')).length).toBe(1);
+    expect(m.files.filter((f) => f.path.startsWith('learning/')).length).toBeGreaterThan(5);
     const text = Object.values(m.tables)
       .map((e) => fs.readFileSync(path.join(dir, e.file), 'utf8'))
       .join('');

@@ -11,7 +11,7 @@ import { todayInShanghai } from '../../src/shared/dates.js';
 import { allOrgs, call, createTestApp, login, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
-let activity: { meetings: number; exemptions: number };
+let activity: { meetings: number; exemptions: number; learning: number };
 
 /** mulberry32, as the demo uses */
 function prng(seed: number) {
@@ -28,7 +28,7 @@ function prng(seed: number) {
 beforeAll(async () => {
   t = await createTestApp({ demo: true });
   // what `npm start` runs after the base demo: meetings, exemptions, then the compliance rebuild
-  activity = await seedDemoActivity(t.ctx.db);
+  activity = await seedDemoActivity(t.ctx.db, { dataDir: t.dataDir });
 }, 180_000);
 
 afterAll(async () => {
@@ -39,8 +39,9 @@ describe('meetings demo', () => {
   it('seeds a year of meetings for every branch, once', async () => {
     expect(activity.meetings).toBeGreaterThan(0);
     expect(activity.exemptions).toBe(2);
-    const rerun = await seedDemoActivity(t.ctx.db);
-    expect(rerun).toEqual({ meetings: 0, exemptions: 0 });
+    expect(activity.learning).toBeGreaterThan(5); // articles and the media of learning-media/manifest.json
+    const rerun = await seedDemoActivity(t.ctx.db, { dataDir: t.dataDir });
+    expect(rerun).toEqual({ meetings: 0, exemptions: 0, learning: 0 });
     const again = await t.ctx.db.transaction().execute((trx) => seedMeetingsDemo(trx, prng(1), todayInShanghai()));
     expect(again.meetings).toBe(0);
     const branches = await t.ctx.db.selectFrom('orgs').select('id').where('kind', '=', 'branch').execute();

@@ -71,6 +71,7 @@ async function main() {
         const r = await seedIfEmpty(db, {
           passwordIterations: config.passwordIterations,
           cipher: loadFieldCipher(config.dataDir, config.fieldKey),
+          dataDir: config.dataDir,
         });
         console.log(
           r

@@ -415,10 +415,10 @@ export async function seedDemo(
 /** The whole demo on an empty database: the base demo, then its activity (meetings, compliance). */
 export async function seedIfEmpty(
   db: Db,
-  opts: { passwordIterations: number; cipher: FieldCipher },
+  opts: { passwordIterations: number; cipher: FieldCipher; dataDir?: string },
 ): Promise<(DemoSummary & ActivitySummary) | null> {
   if (!(await isEmpty(db))) return null;
   const summary = await seedDemo(db, opts);
-  const activity = await seedDemoActivity(db);
+  const activity = await seedDemoActivity(db, { dataDir: opts.dataDir });
   return { ...summary, ...activity };
 }
