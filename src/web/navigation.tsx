@@ -6,18 +6,24 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BookOutlined,
   CalendarOutlined,
   CheckCircleOutlined,
   ContactsOutlined,
   FieldTimeOutlined,
+  FileDoneOutlined,
+  FormOutlined,
   HomeOutlined,
   ImportOutlined,
   KeyOutlined,
+  ReadOutlined,
   SafetyCertificateOutlined,
+  ScheduleOutlined,
   SettingOutlined,
   SolutionOutlined,
   SwapOutlined,
   TeamOutlined,
+  TrophyOutlined,
   UserOutlined,
   UserSwitchOutlined,
 } from '@ant-design/icons';
@@ -28,6 +34,15 @@ import { UsersPage } from './pages/admin/UsersPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { CompliancePage } from './pages/compliance/CompliancePage';
 import { HomePage } from './pages/home/HomePage';
+import { BankPage } from './pages/learning/admin/BankPage';
+import { ContentAdminPage } from './pages/learning/admin/ContentAdminPage';
+import { PlansPage } from './pages/learning/admin/PlansPage';
+import { RulesPage } from './pages/learning/admin/RulesPage';
+import { ContentPage } from './pages/learning/ContentPage';
+import { LearnHomePage } from './pages/learning/LearnHomePage';
+import { LibraryPage } from './pages/learning/LibraryPage';
+import { PointsPage } from './pages/learning/PointsPage';
+import { QuizPage } from './pages/learning/QuizPage';
 import { MeetingsPage } from './pages/meetings/MeetingsPage';
 import { ImportPage } from './pages/members/ImportPage';
 import { MembersPage } from './pages/members/MembersPage';
@@ -39,7 +54,7 @@ import { StaffingPage } from './pages/staffing/StaffingPage';
 import { TrainingHoursPage } from './pages/training/TrainingHoursPage';
 import { TransfersPage } from './pages/transfers/TransfersPage';
 
-export type MenuGroup = 'members' | 'cadres' | 'admin' | 'security';
+export type MenuGroup = 'members' | 'cadres' | 'learning' | 'admin' | 'security';
 
 export interface AppRoute {
   path: string;
@@ -52,6 +67,7 @@ export interface AppRoute {
 export const MENU_GROUPS: Record<MenuGroup, { labelKey: string; icon: ReactNode }> = {
   members: { labelKey: 'menu.members', icon: <UserOutlined /> },
   cadres: { labelKey: 'menu.cadres', icon: <SolutionOutlined /> },
+  learning: { labelKey: 'menu.learning', icon: <ReadOutlined /> },
   admin: { labelKey: 'menu.admin', icon: <SettingOutlined /> },
   security: { labelKey: 'menu.security', icon: <SafetyCertificateOutlined /> },
 };
@@ -99,6 +115,46 @@ export const appRoutes: AppRoute[] = [
     element: <CompliancePage />,
     access: 'canReadCompliance',
     menu: { labelKey: 'menu.compliance', icon: <CheckCircleOutlined /> },
+  },
+  // ---- 党建学习: members study on their phones; admins keep content, plans, the bank and the point rules ----
+  {
+    path: '/learn',
+    element: <LearnHomePage />,
+    access: 'canStudy',
+    menu: { labelKey: 'menu.learnHome', icon: <HomeOutlined />, group: 'learning' },
+  },
+  {
+    path: '/learn/library',
+    element: <LibraryPage />,
+    access: 'canStudy',
+    menu: { labelKey: 'menu.learnLibrary', icon: <BookOutlined />, group: 'learning' },
+  },
+  { path: '/learn/content/:id', element: <ContentPage />, access: 'canStudy' },
+  { path: '/learn/papers/:id', element: <QuizPage />, access: 'canStudy' },
+  { path: '/learn/points', element: <PointsPage />, access: 'canStudy' },
+  {
+    path: '/learning/content',
+    element: <ContentAdminPage />,
+    access: 'canAdminLearningContent',
+    menu: { labelKey: 'menu.learnContent', icon: <FileDoneOutlined />, group: 'learning' },
+  },
+  {
+    path: '/learning/plans',
+    element: <PlansPage />,
+    access: 'canManageLearning',
+    menu: { labelKey: 'menu.learnPlans', icon: <ScheduleOutlined />, group: 'learning' },
+  },
+  {
+    path: '/learning/bank',
+    element: <BankPage />,
+    access: 'canPublishLearning',
+    menu: { labelKey: 'menu.learnBank', icon: <FormOutlined />, group: 'learning' },
+  },
+  {
+    path: '/learning/points',
+    element: <RulesPage />,
+    access: 'canManageLearning',
+    menu: { labelKey: 'menu.learnPoints', icon: <TrophyOutlined />, group: 'learning' },
   },
   {
     path: '/transfers',
