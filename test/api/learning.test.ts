@@ -431,6 +431,31 @@ describe('heartbeats', () => {
     expect(last.completed).toBe(true);
   });
 
+  it('heartbeats arriving together share a commit; a refused one does not affect the others', async () => {
+    const province = await login(t, 'province');
+    const mine = await newLesson(120);
+    await publish(chengdu, mine.id);
+    const elsewhere = await newLesson(120, mianyangOrg, province);
+    await publish(province, elsewhere.id);
+    const branch = await login(t, 'branch');
+    clock.advance(10_000);
+    const first = await Promise.all([
+      beat(t, member, mine.id, 0),
+      beat(t, branch, mine.id, 0),
+      beat(t, member, elsewhere.id, 0),
+    ]);
+    expect(first.map((r) => r.statusCode)).toEqual([200, 200, 404]);
+    clock.advance(30);
+    const second = await Promise.all([
+      beat(t, member, mine.id, 30),
+      beat(t, member, elsewhere.id, 30),
+      beat(t, branch, mine.id, 30),
+    ]);
+    expect(second.map((r) => r.statusCode)).toEqual([200, 404, 200]);
+    expect(second[0]!.json().playedSeconds).toBe(30);
+    expect(second[2]!.json().playedSeconds).toBe(30);
+  });
+
   it('accounts without a linked member cannot report progress (403)', async () => {
     const item = await newLesson(60);
     await publish(chengdu, item.id);
