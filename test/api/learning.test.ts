@@ -249,6 +249,23 @@ describe('review and visibility', () => {
   });
 });
 
+describe('consistency', () => {
+  it('the list and the per-object check agree for every item and account', async () => {
+    const all = await t.ctx.db.selectFrom('learning_content').select('id').execute();
+    for (const s of [member, chengdu, await login(t, 'branch'), await login(t, 'province')]) {
+      const listed = new Set(
+        ((await call(t, s, 'GET', '/api/learning/content?pageSize=200')).json() as { items: Item[] }).items.map(
+          (i) => i.id,
+        ),
+      );
+      for (const { id } of all) {
+        const status = (await call(t, s, 'GET', `/api/learning/content/${id}`)).statusCode;
+        expect(status, `${s.user.username} item ${id}`).toBe(listed.has(id) ? 200 : 404);
+      }
+    }
+  });
+});
+
 describe('media streaming', () => {
   it('answers range requests: 206 with Content-Range, 416 outside the file, 200 with Accept-Ranges', async () => {
     const item = await newLesson(60);
