@@ -28,6 +28,16 @@ export interface Access {
   canReadMeetings: boolean;
   canWriteMeetings: boolean;
   canReadCompliance: boolean;
+  /** 党建学习: study (library, player, quizzes, own points) */
+  canStudy: boolean;
+  /** upload content, keep the question bank and papers */
+  canPublishLearning: boolean;
+  /** review, publish and withdraw content */
+  canReviewLearning: boolean;
+  /** content management page: publishers or reviewers */
+  canAdminLearningContent: boolean;
+  /** learning plans, their progress, point rules, the ranking switch */
+  canManageLearning: boolean;
 }
 
 export type AccessKey = keyof Access;
@@ -57,5 +67,10 @@ export function accessFor(user: SessionUser | null | undefined): Access {
     canReadMeetings: permissions.has('meeting.read'),
     canWriteMeetings: permissions.has('meeting.write'),
     canReadCompliance: permissions.has('compliance.read'),
+    canStudy: permissions.has('learning.read'),
+    canPublishLearning: permissions.has('learning.publish'),
+    canReviewLearning: permissions.has('learning.review'),
+    canAdminLearningContent: permissions.has('learning.publish') || permissions.has('learning.review'),
+    canManageLearning: permissions.has('learning.manage'),
   };
 }

@@ -6,20 +6,27 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BookOutlined,
   CalendarOutlined,
   CheckCircleOutlined,
   ContactsOutlined,
   FieldTimeOutlined,
+  FileTextOutlined,
+  FormOutlined,
   HomeOutlined,
   ImportOutlined,
   KeyOutlined,
+  ReadOutlined,
   SafetyCertificateOutlined,
+  ScheduleOutlined,
   SettingOutlined,
   SolutionOutlined,
   SwapOutlined,
   TeamOutlined,
+  TrophyOutlined,
   UserOutlined,
   UserSwitchOutlined,
+  VideoCameraOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { AccessKey } from './access';
@@ -28,6 +35,14 @@ import { UsersPage } from './pages/admin/UsersPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { CompliancePage } from './pages/compliance/CompliancePage';
 import { HomePage } from './pages/home/HomePage';
+import { ContentAdminPage } from './pages/learning/admin/ContentAdminPage';
+import { PlanProgressPage } from './pages/learning/admin/PlanProgressPage';
+import { PlansPage } from './pages/learning/admin/PlansPage';
+import { ContentPage } from './pages/learning/ContentPage';
+import { LearnHomePage } from './pages/learning/LearnHomePage';
+import { LibraryPage } from './pages/learning/LibraryPage';
+import { MyPointsPage } from './pages/learning/MyPointsPage';
+import { QuizPage } from './pages/learning/QuizPage';
 import { MeetingsPage } from './pages/meetings/MeetingsPage';
 import { ImportPage } from './pages/members/ImportPage';
 import { MembersPage } from './pages/members/MembersPage';
@@ -39,7 +54,7 @@ import { StaffingPage } from './pages/staffing/StaffingPage';
 import { TrainingHoursPage } from './pages/training/TrainingHoursPage';
 import { TransfersPage } from './pages/transfers/TransfersPage';
 
-export type MenuGroup = 'members' | 'cadres' | 'admin' | 'security';
+export type MenuGroup = 'members' | 'cadres' | 'learning' | 'admin' | 'security';
 
 export interface AppRoute {
   path: string;
@@ -52,6 +67,7 @@ export interface AppRoute {
 export const MENU_GROUPS: Record<MenuGroup, { labelKey: string; icon: ReactNode }> = {
   members: { labelKey: 'menu.members', icon: <UserOutlined /> },
   cadres: { labelKey: 'menu.cadres', icon: <SolutionOutlined /> },
+  learning: { labelKey: 'menu.learning', icon: <ReadOutlined /> },
   admin: { labelKey: 'menu.admin', icon: <SettingOutlined /> },
   security: { labelKey: 'menu.security', icon: <SafetyCertificateOutlined /> },
 };
@@ -100,6 +116,34 @@ export const appRoutes: AppRoute[] = [
     access: 'canReadCompliance',
     menu: { labelKey: 'menu.compliance', icon: <CheckCircleOutlined /> },
   },
+  {
+    path: '/learn',
+    element: <LearnHomePage />,
+    access: 'canStudy',
+    menu: { labelKey: 'menu.learnHome', icon: <BookOutlined />, group: 'learning' },
+  },
+  {
+    path: '/learn/library',
+    element: <LibraryPage />,
+    access: 'canStudy',
+    menu: { labelKey: 'menu.learnLibrary', icon: <VideoCameraOutlined />, group: 'learning' },
+  },
+  { path: '/learn/content/:id', element: <ContentPage />, access: 'canStudy' },
+  { path: '/learn/papers/:id', element: <QuizPage />, access: 'canStudy' },
+  { path: '/learn/points', element: <MyPointsPage />, access: 'canStudy' },
+  {
+    path: '/learning/content',
+    element: <ContentAdminPage />,
+    access: 'canAdminLearningContent',
+    menu: { labelKey: 'menu.learnContent', icon: <FileTextOutlined />, group: 'learning' },
+  },
+  {
+    path: '/learning/plans',
+    element: <PlansPage />,
+    access: 'canManageLearning',
+    menu: { labelKey: 'menu.learnPlans', icon: <ScheduleOutlined />, group: 'learning' },
+  },
+  { path: '/learning/plans/:id', element: <PlanProgressPage />, access: 'canManageLearning' },
   {
     path: '/transfers',
     element: <TransfersPage />,

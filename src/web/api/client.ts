@@ -243,3 +243,46 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>(path, { method: 'PATCH', body }),
   del: <T = void>(path: string) => request<T>(path, { method: 'DELETE' }),
 };
+
+/**
+ * POSTs a multipart form: the text fields first (a streaming parser sees them before the files), then each
+ * given file under its field name; upload progress, CSRF header and error mapping as in `uploadFile`.
+ */
+export function uploadForm<T>(
+  path: string,
+  fields: Record<string, string>,
+  files: Record<string, File | null | undefined>,
+  options: UploadOptions = {},
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', buildUrl(path, options.query));
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) options.onProgress?.(event.loaded, event.total);
+    };
+    xhr.upload.onload = () => options.onUploaded?.();
+    xhr.onerror = () => reject(new ApiError(0, { code: 'network' }));
+    xhr.onabort = () => reject(new ApiError(0, { code: 'aborted' }));
+    xhr.onload = () => {
+      const text = xhr.responseText;
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(failure(xhr.status, parseJson(text)));
+        return;
+      }
+      resolve((text ? parseJson(text) : null) as T);
+    };
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields)) form.append(key, value);
+    for (const [key, file] of Object.entries(files)) if (file) form.append(key, file);
+    xhr.send(form);
+  });
+}
+
+/** The CSRF token for requests made outside this client (keepalive heartbeats when the page goes away). */
+export function currentCsrfToken(): string | null {
+  return csrfToken;
+}
