@@ -157,7 +157,6 @@ export function MediaPlayer({
   return (
     <Flex vertical gap={8}>
       {kind === 'video' ? (
-        // biome-ignore lint/a11y/useMediaCaption: the demo lessons have no caption track; the narration is in the summary.
         <video {...props} playsInline poster={item.coverUrl || undefined} />
       ) : (
         <>
@@ -168,7 +167,6 @@ export function MediaPlayer({
               style={{ width: '100%', maxHeight: 220, objectFit: 'cover', borderRadius: 8 }}
             />
           ) : null}
-          {/* biome-ignore lint/a11y/useMediaCaption: audio talks have no caption track. */}
           <audio {...props} style={{ width: '100%' }} />
         </>
       )}
