@@ -11,7 +11,7 @@ import {
   CheckCircleOutlined,
   ContactsOutlined,
   FieldTimeOutlined,
-  FileDoneOutlined,
+  FileTextOutlined,
   FormOutlined,
   HomeOutlined,
   ImportOutlined,
@@ -26,6 +26,7 @@ import {
   TrophyOutlined,
   UserOutlined,
   UserSwitchOutlined,
+  VideoCameraOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { AccessKey } from './access';
@@ -36,12 +37,13 @@ import { CompliancePage } from './pages/compliance/CompliancePage';
 import { HomePage } from './pages/home/HomePage';
 import { BankPage } from './pages/learning/admin/BankPage';
 import { ContentAdminPage } from './pages/learning/admin/ContentAdminPage';
+import { PlanProgressPage } from './pages/learning/admin/PlanProgressPage';
 import { PlansPage } from './pages/learning/admin/PlansPage';
 import { RulesPage } from './pages/learning/admin/RulesPage';
 import { ContentPage } from './pages/learning/ContentPage';
 import { LearnHomePage } from './pages/learning/LearnHomePage';
 import { LibraryPage } from './pages/learning/LibraryPage';
-import { PointsPage } from './pages/learning/PointsPage';
+import { MyPointsPage } from './pages/learning/MyPointsPage';
 import { QuizPage } from './pages/learning/QuizPage';
 import { MeetingsPage } from './pages/meetings/MeetingsPage';
 import { ImportPage } from './pages/members/ImportPage';
@@ -116,27 +118,26 @@ export const appRoutes: AppRoute[] = [
     access: 'canReadCompliance',
     menu: { labelKey: 'menu.compliance', icon: <CheckCircleOutlined /> },
   },
-  // ---- 党建学习: members study on their phones; admins keep content, plans, the bank and the point rules ----
   {
     path: '/learn',
     element: <LearnHomePage />,
     access: 'canStudy',
-    menu: { labelKey: 'menu.learnHome', icon: <HomeOutlined />, group: 'learning' },
+    menu: { labelKey: 'menu.learnHome', icon: <BookOutlined />, group: 'learning' },
   },
   {
     path: '/learn/library',
     element: <LibraryPage />,
     access: 'canStudy',
-    menu: { labelKey: 'menu.learnLibrary', icon: <BookOutlined />, group: 'learning' },
+    menu: { labelKey: 'menu.learnLibrary', icon: <VideoCameraOutlined />, group: 'learning' },
   },
   { path: '/learn/content/:id', element: <ContentPage />, access: 'canStudy' },
   { path: '/learn/papers/:id', element: <QuizPage />, access: 'canStudy' },
-  { path: '/learn/points', element: <PointsPage />, access: 'canStudy' },
+  { path: '/learn/points', element: <MyPointsPage />, access: 'canStudy' },
   {
     path: '/learning/content',
     element: <ContentAdminPage />,
     access: 'canAdminLearningContent',
-    menu: { labelKey: 'menu.learnContent', icon: <FileDoneOutlined />, group: 'learning' },
+    menu: { labelKey: 'menu.learnContent', icon: <FileTextOutlined />, group: 'learning' },
   },
   {
     path: '/learning/plans',
@@ -144,6 +145,7 @@ export const appRoutes: AppRoute[] = [
     access: 'canManageLearning',
     menu: { labelKey: 'menu.learnPlans', icon: <ScheduleOutlined />, group: 'learning' },
   },
+  { path: '/learning/plans/:id', element: <PlanProgressPage />, access: 'canManageLearning' },
   {
     path: '/learning/bank',
     element: <BankPage />,

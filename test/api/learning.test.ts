@@ -249,6 +249,23 @@ describe('review and visibility', () => {
   });
 });
 
+describe('consistency', () => {
+  it('the list and the per-object check agree for every item and account', async () => {
+    const all = await t.ctx.db.selectFrom('learning_content').select('id').execute();
+    for (const s of [member, chengdu, await login(t, 'branch'), await login(t, 'province')]) {
+      const listed = new Set(
+        ((await call(t, s, 'GET', '/api/learning/content?pageSize=200')).json() as { items: Item[] }).items.map(
+          (i) => i.id,
+        ),
+      );
+      for (const { id } of all) {
+        const status = (await call(t, s, 'GET', `/api/learning/content/${id}`)).statusCode;
+        expect(status, `${s.user.username} item ${id}`).toBe(listed.has(id) ? 200 : 404);
+      }
+    }
+  });
+});
+
 describe('media streaming', () => {
   it('answers range requests: 206 with Content-Range, 416 outside the file, 200 with Accept-Ranges', async () => {
     const item = await newLesson(60);
@@ -429,6 +446,31 @@ describe('heartbeats', () => {
       if (i < 15) expect(last.completed).toBe(false);
     }
     expect(last.completed).toBe(true);
+  });
+
+  it('heartbeats arriving together share a commit; a refused one does not affect the others', async () => {
+    const province = await login(t, 'province');
+    const mine = await newLesson(120);
+    await publish(chengdu, mine.id);
+    const elsewhere = await newLesson(120, mianyangOrg, province);
+    await publish(province, elsewhere.id);
+    const branch = await login(t, 'branch');
+    clock.advance(10_000);
+    const first = await Promise.all([
+      beat(t, member, mine.id, 0),
+      beat(t, branch, mine.id, 0),
+      beat(t, member, elsewhere.id, 0),
+    ]);
+    expect(first.map((r) => r.statusCode)).toEqual([200, 200, 404]);
+    clock.advance(30);
+    const second = await Promise.all([
+      beat(t, member, mine.id, 30),
+      beat(t, member, elsewhere.id, 30),
+      beat(t, branch, mine.id, 30),
+    ]);
+    expect(second.map((r) => r.statusCode)).toEqual([200, 404, 200]);
+    expect(second[0]!.json().playedSeconds).toBe(30);
+    expect(second[2]!.json().playedSeconds).toBe(30);
   });
 
   it('accounts without a linked member cannot report progress (403)', async () => {

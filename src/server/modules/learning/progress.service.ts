@@ -12,7 +12,7 @@
 import { todayInShanghai } from '../../../shared/dates.js';
 import { type ContentKind, isMediaKind, type ProgressResult } from '../../../shared/learning.js';
 import type { Db, Executor } from '../../db/database.js';
-import { notFound } from '../../errors.js';
+import { AppError, notFound } from '../../errors.js';
 import * as repo from './content.repository.js';
 import * as points from './points.service.js';
 
@@ -165,86 +165,170 @@ export interface HeartbeatOutcome extends ProgressResult {
   completion: { title: string; minutes: number; points: number } | null;
 }
 
+interface Job {
+  a: HeartbeatArgs;
+  info: ContentInfo;
+  resolve: (v: HeartbeatOutcome) => void;
+  reject: (e: unknown) => void;
+}
+/** Per-database queue of heartbeats waiting for the next group commit. */
+const queues = new WeakMap<object, Queue>();
+interface Queue {
+  jobs: Job[];
+  running: boolean;
+  scheduled: boolean;
+}
+/**
+ * How long the first waiting heartbeat waits for others to join its commit. SQLite (better-sqlite3) flushes the
+ * WAL synchronously on every commit; sharing one flush among the heartbeats of a busy moment is what keeps the
+ * route fast under load. A lone heartbeat pays these few milliseconds once.
+ */
+const GROUP_WINDOW_MS = 3;
+/** Heartbeats written in one transaction at most. */
+const BATCH = 200;
+
+/**
+ * Records a heartbeat. Heartbeats arriving together are written in one transaction (group commit: one disk
+ * flush for many members); each caller's promise settles after that commit, so an answered heartbeat is durable.
+ */
 export async function heartbeat(db: Db, a: HeartbeatArgs): Promise<HeartbeatOutcome> {
   const info = await contentInfo(db, a.contentId);
   if (!info) throw notFound('content');
   if (info.status !== 'published') throw notFound('content');
+  let q = queues.get(db);
+  if (!q) {
+    q = { jobs: [], running: false, scheduled: false };
+    queues.set(db, q);
+  }
+  const queue = q;
+  return new Promise<HeartbeatOutcome>((resolve, reject) => {
+    queue.jobs.push({ a, info, resolve, reject });
+    if (!queue.running && !queue.scheduled) {
+      queue.scheduled = true;
+      setTimeout(() => {
+        queue.scheduled = false;
+        void drain(db, queue);
+      }, GROUP_WINDOW_MS);
+    }
+  });
+}
+
+async function drain(db: Db, q: Queue): Promise<void> {
+  if (q.running) return;
+  q.running = true;
+  try {
+    while (q.jobs.length) {
+      const batch = q.jobs.splice(0, BATCH);
+      const results: ({ ok: HeartbeatOutcome } | { err: unknown })[] = [];
+      try {
+        await db.transaction().execute(async (trx) => {
+          results.length = 0;
+          for (const j of batch) {
+            try {
+              results.push({ ok: await beatIn(db, trx, j.a, j.info) });
+            } catch (e) {
+              // our own refusals (404) happen before any write of the heartbeat: the batch goes on
+              if (e instanceof AppError) results.push({ err: e });
+              else throw e;
+            }
+          }
+        });
+        batch.forEach((j, i) => {
+          const r = results[i]!;
+          if ('ok' in r) j.resolve(r.ok);
+          else j.reject(r.err);
+        });
+      } catch {
+        // a database error aborted the whole batch: each heartbeat once more on its own
+        for (const j of batch) {
+          try {
+            j.resolve(await db.transaction().execute((trx) => beatIn(db, trx, j.a, j.info)));
+          } catch (e) {
+            j.reject(e);
+          }
+        }
+      }
+    }
+  } finally {
+    q.running = false;
+  }
+}
+
+/** One heartbeat inside a transaction; every refusal is thrown before anything is written. */
+async function beatIn(db: Db, trx: Executor, a: HeartbeatArgs, info: ContentInfo): Promise<HeartbeatOutcome> {
   const media = isMediaKind(info.kind) && info.duration !== null;
   const position = media ? Math.min(a.position, info.duration!) : a.position;
   const nowIso = new Date(a.nowMs).toISOString();
+  const prev = await repo.findProgress(trx, a.memberId, a.contentId);
+  if (!prev) {
+    if (!(await a.isVisible(trx))) throw notFound('content');
+    await repo.insertProgress(trx, {
+      member_id: a.memberId,
+      content_id: a.contentId,
+      position,
+      watched: '[]',
+      played_seconds: 0,
+      last_beat_at: a.nowMs,
+      pointed_seconds: 0,
+      started_at: nowIso,
+      updated_at: nowIso,
+      completed_at: null,
+    });
+    return result(info, position, 0, false, false, null);
+  }
+  const wall = Math.max(0, (a.nowMs - prev.last_beat_at) / 1000);
+  const allowance = Math.min(wall, MAX_CREDIT_SECONDS) * RATE_TOLERANCE;
+  let watched: Interval[] = JSON.parse(prev.watched);
+  let played = prev.played_seconds;
+  if (media) {
+    const from = Math.min(prev.position, info.duration!);
+    const to = Math.min(position, from + allowance);
+    if (to > from && watched.length < MAX_INTERVALS) {
+      watched = addInterval(watched, from, to);
+      played = covered(watched);
+    }
+  } else {
+    played = prev.played_seconds + Math.min(wall, MAX_CREDIT_SECONDS);
+  }
+  played = Math.round(played * 1000) / 1000;
+  const completesNow = prev.completed_at === null && played >= info.required;
+  const orgId = await memberOrgCached(db, trx, a.memberId);
+  if (orgId === null) throw notFound('member');
+  const changed = await repo.updateProgress(
+    trx,
+    a.memberId,
+    a.contentId,
+    {
+      position,
+      watched: media ? JSON.stringify(watched.map(([x, y]) => [round1(x), round1(y)])) : prev.watched,
+      played_seconds: played,
+      last_beat_at: a.nowMs,
+      updated_at: nowIso,
+      ...(completesNow ? { completed_at: nowIso } : {}),
+    },
+    prev.last_beat_at,
+  );
+  if (!changed) return result(info, prev.position, prev.played_seconds, prev.completed_at !== null, false, null);
 
-  return db.transaction().execute(async (trx) => {
-    const prev = await repo.findProgress(trx, a.memberId, a.contentId);
-    if (!prev) {
-      if (!(await a.isVisible(trx))) throw notFound('content');
-      await repo.insertProgress(trx, {
-        member_id: a.memberId,
-        content_id: a.contentId,
-        position,
-        watched: '[]',
-        played_seconds: 0,
-        last_beat_at: a.nowMs,
-        pointed_seconds: 0,
-        started_at: nowIso,
-        updated_at: nowIso,
-        completed_at: null,
-      });
-      return result(info, position, 0, false, false, null);
+  const now = new Date(a.nowMs);
+  // study-time points per whole unit of counted time
+  const studyRule = await studyRuleCached(db, trx, orgId);
+  if (studyRule.enabled && studyRule.unitMinutes > 0 && played > prev.played_seconds) {
+    const unit = studyRule.unitMinutes * 60;
+    const units = Math.floor(played / unit) - Math.floor(prev.pointed_seconds / unit);
+    if (units > 0) {
+      await points.award(trx, a.memberId, orgId, 'study_time', units, `content:${a.contentId}`, now);
+      await trx
+        .updateTable('learning_progress')
+        .set({ pointed_seconds: played })
+        .where('member_id', '=', a.memberId)
+        .where('content_id', '=', a.contentId)
+        .execute();
     }
-    const wall = Math.max(0, (a.nowMs - prev.last_beat_at) / 1000);
-    const allowance = Math.min(wall, MAX_CREDIT_SECONDS) * RATE_TOLERANCE;
-    let watched: Interval[] = JSON.parse(prev.watched);
-    let played = prev.played_seconds;
-    if (media) {
-      const from = Math.min(prev.position, info.duration!);
-      const to = Math.min(position, from + allowance);
-      if (to > from && watched.length < MAX_INTERVALS) {
-        watched = addInterval(watched, from, to);
-        played = covered(watched);
-      }
-    } else {
-      played = prev.played_seconds + Math.min(wall, MAX_CREDIT_SECONDS);
-    }
-    played = Math.round(played * 1000) / 1000;
-    const completesNow = prev.completed_at === null && played >= info.required;
-    const changed = await repo.updateProgress(
-      trx,
-      a.memberId,
-      a.contentId,
-      {
-        position,
-        watched: media ? JSON.stringify(watched.map(([x, y]) => [round1(x), round1(y)])) : prev.watched,
-        played_seconds: played,
-        last_beat_at: a.nowMs,
-        updated_at: nowIso,
-        ...(completesNow ? { completed_at: nowIso } : {}),
-      },
-      prev.last_beat_at,
-    );
-    if (!changed) return result(info, prev.position, prev.played_seconds, prev.completed_at !== null, false, null);
-
-    const now = new Date(a.nowMs);
-    const orgId = await memberOrgCached(db, trx, a.memberId);
-    if (orgId === null) throw notFound('member');
-    // study-time points per whole unit of counted time
-    const studyRule = await studyRuleCached(db, trx, orgId);
-    if (studyRule.enabled && studyRule.unitMinutes > 0 && played > prev.played_seconds) {
-      const unit = studyRule.unitMinutes * 60;
-      const units = Math.floor(played / unit) - Math.floor(prev.pointed_seconds / unit);
-      if (units > 0) {
-        await points.award(trx, a.memberId, orgId, 'study_time', units, `content:${a.contentId}`, now);
-        await trx
-          .updateTable('learning_progress')
-          .set({ pointed_seconds: played })
-          .where('member_id', '=', a.memberId)
-          .where('content_id', '=', a.contentId)
-          .execute();
-      }
-    }
-    let completion: HeartbeatOutcome['completion'] = null;
-    if (completesNow) completion = await complete(trx, a.memberId, orgId, info, now);
-    return result(info, position, played, prev.completed_at !== null || completesNow, completesNow, completion);
-  });
+  }
+  let completion: HeartbeatOutcome['completion'] = null;
+  if (completesNow) completion = await complete(trx, a.memberId, orgId, info, now);
+  return result(info, position, played, prev.completed_at !== null || completesNow, completesNow, completion);
 }
 
 /** Once per member and item: training hours (source `study`) and the completion points. */

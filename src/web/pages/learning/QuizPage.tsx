@@ -76,7 +76,7 @@ function QuestionCard({
   const { t } = useTranslation();
   const options = optionsOf(question);
   return (
-    <Card size="small" data-testid={`question-${index + 1}`}>
+    <Card size="small" data-testid={`question-${index + 1}`} data-qid={question.id}>
       <Typography.Paragraph strong style={{ fontSize: 16 }}>
         {index + 1}. <Tag>{t(`learning.questionType.${question.type}`)}</Tag>
         {question.stem}
@@ -135,6 +135,8 @@ function Review({ attempt }: { attempt: Attempt }) {
           key={question.id}
           size="small"
           data-testid={`review-${index + 1}`}
+          data-qid={question.id}
+          data-correct={question.correctAnswer.join(',')}
           style={{ borderColor: question.correct ? '#b7eb8f' : '#ffccc7' }}
         >
           <Typography.Paragraph strong>
@@ -371,7 +373,7 @@ export function QuizPage() {
               {t('learning.quiz.backHome')}
             </Button>
             {(remaining === null || remaining > 1) && !attempt.passed ? (
-              <Button size="large" block type="primary" onClick={() => setAttempt(null)}>
+              <Button size="large" block type="primary" onClick={() => setAttempt(null)} data-testid="quiz-again">
                 {t('learning.quiz.again')}
               </Button>
             ) : null}

@@ -335,7 +335,8 @@ function Papers({ orgId }: { orgId: number }) {
 
 export function BankPage() {
   const { t } = useTranslation();
-  const { orgId, orgName } = useLearningOrg();
+  const { orgId: orgKey, orgName = '' } = useLearningOrg();
+  const orgId = orgKey ? Number(orgKey) : null;
   return (
     <Card title={`${t('learning.bank.title')} · ${orgName}`}>
       {orgId ? (

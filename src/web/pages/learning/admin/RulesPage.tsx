@@ -27,7 +27,8 @@ export function RulesPage() {
   const { message } = App.useApp();
   const errorText = useErrorText();
   const qc = useQueryClient();
-  const { orgId, orgName } = useLearningOrg();
+  const { orgId: orgKey, orgName = '' } = useLearningOrg();
+  const orgId = orgKey ? Number(orgKey) : null;
   const rules = useQuery({
     queryKey: [...RULES_KEY, orgId],
     queryFn: () => fetchPointRules(orgId!),
