@@ -83,7 +83,11 @@ async function apiCall<T>(s: ApiSession, method: string, url: string, body?: unk
 
 // ---- the browser ----
 
-async function openPage(width: number, height: number, mobile: boolean): Promise<{ context: BrowserContext; page: Page }> {
+async function openPage(
+  width: number,
+  height: number,
+  mobile: boolean,
+): Promise<{ context: BrowserContext; page: Page }> {
   if (!browser || !server) throw new Error('browser or server not started');
   const context = await browser.newContext({
     viewport: { width, height },
@@ -134,7 +138,11 @@ describe('党建学习 in the browser', () => {
     async () => {
       // ---- set-up through the API ----
       const memberApi = await apiLogin('member');
-      const home = await apiCall<{ member: { id: number; orgId: number } | null }>(memberApi, 'GET', '/api/learning/home');
+      const home = await apiCall<{ member: { id: number; orgId: number } | null }>(
+        memberApi,
+        'GET',
+        '/api/learning/home',
+      );
       expect(home.member).not.toBeNull();
       const orgId = home.member!.orgId;
 
@@ -154,7 +162,12 @@ describe('党建学习 in the browser', () => {
       const lesson = await apiCall<{ id: number; status: string }>(admin, 'POST', '/api/learning/content', form);
       expect(lesson.status).toBe('draft');
       await apiCall(admin, 'POST', `/api/learning/content/${lesson.id}/submit`, {});
-      const published = await apiCall<{ status: string }>(admin, 'POST', `/api/learning/content/${lesson.id}/publish`, {});
+      const published = await apiCall<{ status: string }>(
+        admin,
+        'POST',
+        `/api/learning/content/${lesson.id}/publish`,
+        {},
+      );
       expect(published.status).toBe('published');
 
       const q1 = await apiCall<{ id: number }>(admin, 'POST', '/api/learning/questions', {
@@ -202,7 +215,9 @@ describe('党建学习 in the browser', () => {
         const before = await completedOnProgressPage(desk.page, plan.id, orgId);
         const assigned = Number(await desk.page.getByTestId('progress-rate').getAttribute('data-assigned'));
         expect(assigned).toBeGreaterThan(before);
-        await eventually(() => desk.page.getByTestId('progress-members').locator('tbody tr').count()).toBeGreaterThan(0);
+        await eventually(() => desk.page.getByTestId('progress-members').locator('tbody tr').count()).toBeGreaterThan(
+          0,
+        );
 
         // ---- the member, on a phone ----
         const p = phone.page;
