@@ -35,9 +35,11 @@ import { UsersPage } from './pages/admin/UsersPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { CompliancePage } from './pages/compliance/CompliancePage';
 import { HomePage } from './pages/home/HomePage';
+import { BankPage } from './pages/learning/admin/BankPage';
 import { ContentAdminPage } from './pages/learning/admin/ContentAdminPage';
 import { PlanProgressPage } from './pages/learning/admin/PlanProgressPage';
 import { PlansPage } from './pages/learning/admin/PlansPage';
+import { PointsRulesPage } from './pages/learning/admin/PointsRulesPage';
 import { ContentPage } from './pages/learning/ContentPage';
 import { LearnHomePage } from './pages/learning/LearnHomePage';
 import { LibraryPage } from './pages/learning/LibraryPage';
@@ -144,6 +146,18 @@ export const appRoutes: AppRoute[] = [
     menu: { labelKey: 'menu.learnPlans', icon: <ScheduleOutlined />, group: 'learning' },
   },
   { path: '/learning/plans/:id', element: <PlanProgressPage />, access: 'canManageLearning' },
+  {
+    path: '/learning/bank',
+    element: <BankPage />,
+    access: 'canPublishLearning',
+    menu: { labelKey: 'menu.learnBank', icon: <FormOutlined />, group: 'learning' },
+  },
+  {
+    path: '/learning/points',
+    element: <PointsRulesPage />,
+    access: 'canManageLearning',
+    menu: { labelKey: 'menu.learnPoints', icon: <TrophyOutlined />, group: 'learning' },
+  },
   {
     path: '/transfers',
     element: <TransfersPage />,

@@ -273,6 +273,30 @@ describe('党建学习 in the browser', () => {
         await eventually(() => completedOnProgressPage(desk.page, plan.id, orgId)).toBe(before + 1);
         await settle(desk.page);
         await shot(desk.page, 'learning-desktop-progress.png', 'learning-desktop.png');
+
+        // ---- the 成都 党务管理员's pages: content management, question bank, points rules ----
+        const adminDesk = await openPage(1440, 900, false);
+        try {
+          const a = adminDesk.page;
+          await fillLogin(a, 'chengdu');
+          await a.goto(`/learning/content?org=${orgId}`);
+          const row = a.getByTestId('content-table').locator('tr').filter({ hasText: '四秒钟的测试课' });
+          await eventually(() => row.count()).toBe(1);
+          await expect(row.textContent()).resolves.toContain('已发布');
+          await settle(a);
+          await shot(a, 'learning-desktop-content.png');
+          await a.goto(`/learning/bank?org=${orgId}`);
+          await eventually(() => a.getByText('预备党员的预备期为一年。').count()).toBeGreaterThan(0);
+          await settle(a);
+          await shot(a, 'learning-desktop-bank.png');
+          await a.goto(`/learning/points?org=${orgId}`);
+          await a.getByTestId('ranking-switch').waitFor();
+          expect(await a.getByTestId('ranking-switch').getAttribute('aria-checked')).toBe('false');
+          await settle(a);
+          await shot(a, 'learning-desktop-points.png');
+        } finally {
+          await adminDesk.context.close();
+        }
       } catch (error) {
         await phone.page.screenshot({ path: path.join(SHOTS, 'failed-learning-phone.png') }).catch(() => undefined);
         await desk.page.screenshot({ path: path.join(SHOTS, 'failed-learning-desktop.png') }).catch(() => undefined);
