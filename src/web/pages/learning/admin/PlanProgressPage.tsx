@@ -77,6 +77,7 @@ export function PlanProgressPage() {
           name: t('learning.progress.assigned'),
           type: 'bar',
           data: rows.map((o) => o.assigned),
+          barMaxWidth: 48,
           itemStyle: { color: '#d9d9d9' },
         },
         {
