@@ -39,7 +39,7 @@ import { BankPage } from './pages/learning/admin/BankPage';
 import { ContentAdminPage } from './pages/learning/admin/ContentAdminPage';
 import { PlanProgressPage } from './pages/learning/admin/PlanProgressPage';
 import { PlansPage } from './pages/learning/admin/PlansPage';
-import { RulesPage } from './pages/learning/admin/RulesPage';
+import { PointsRulesPage } from './pages/learning/admin/PointsRulesPage';
 import { ContentPage } from './pages/learning/ContentPage';
 import { LearnHomePage } from './pages/learning/LearnHomePage';
 import { LibraryPage } from './pages/learning/LibraryPage';
@@ -154,7 +154,7 @@ export const appRoutes: AppRoute[] = [
   },
   {
     path: '/learning/points',
-    element: <RulesPage />,
+    element: <PointsRulesPage />,
     access: 'canManageLearning',
     menu: { labelKey: 'menu.learnPoints', icon: <TrophyOutlined />, group: 'learning' },
   },

@@ -1,8 +1,7 @@
 /**
- * `/learning/bank` 题库与试卷 (desktop): the question bank of the current organisation with the answer and
- * explanation (publishers only ever see them here), the .xlsx import (template, check with row/column errors,
- * then import all or nothing, like the roster import), and papers: fixed questions or drawn at random by topic,
- * with time limit, pass mark and attempts.
+ * `/learning/bank` 题库与试卷: the question bank of the chosen organisation (answers and explanations shown: this
+ * page is for publishers), the .xlsx import like the roster import (template; upload is checked first and every
+ * problem listed by row and column; the commit, all rows or none, only for a clean sheet), and papers.
  */
 import { DownloadOutlined, InboxOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -11,13 +10,14 @@ import {
   App,
   Button,
   Card,
+  Flex,
   Form,
   Input,
   InputNumber,
   Modal,
+  Progress,
   Radio,
   Select,
-  Space,
   Table,
   Tabs,
   Tag,
@@ -25,7 +25,6 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type PaperInput, type QuestionImportResult, SUGGESTED_TOPICS } from '../../../../shared/learning';
 import { saveFile } from '../../../api/client';
 import {
   createPaper,
@@ -34,239 +33,300 @@ import {
   fetchQuestions,
   importQuestions,
   LEARNING_KEY,
+  type Paper,
+  type PaperInput,
+  type QuestionImportResult,
+  type QuestionType,
+  type QuestionView,
+  SUGGESTED_TOPICS,
+  TRUE_FALSE_OPTIONS,
 } from '../../../api/learning';
 import { QueryError } from '../../../components/QueryError';
+import { useDebounced } from '../../../hooks/useDebounced';
 import { useErrorText } from '../../../hooks/useErrorText';
 import { useLearningOrg } from './useLearningOrg';
 
-const BANK_KEY = [...LEARNING_KEY, 'bank'] as const;
-const letter = (i: number) => String.fromCharCode(65 + i);
+const LETTERS = 'ABCDEFGH';
 
-function Questions({ orgId }: { orgId: number }) {
+function answerText(q: QuestionView): string {
+  if (q.type === 'true_false') return q.answer.map((i) => TRUE_FALSE_OPTIONS[i] ?? '?').join('');
+  return q.answer.map((i) => LETTERS[i] ?? '?').join('');
+}
+
+function QuestionsTab({ orgId }: { orgId?: string }) {
   const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim());
   const [page, setPage] = useState(1);
-  const [q, setQ] = useState('');
-  const query = useQuery({
-    queryKey: [...BANK_KEY, 'questions', orgId, q, page],
-    queryFn: () => fetchQuestions({ org: orgId, q: q || undefined, page, pageSize: 20 }),
+  const query = { org: orgId, q: q || undefined, page, pageSize: 20 };
+  const list = useQuery({
+    queryKey: [...LEARNING_KEY, 'questions', query],
+    queryFn: () => fetchQuestions(query),
+    enabled: orgId !== undefined,
   });
+  if (list.error) return <QueryError error={list.error} onRetry={() => void list.refetch()} />;
   return (
-    <>
-      <Input.Search
-        allowClear
-        placeholder={t('learning.bank.stem')}
-        onSearch={(v) => {
-          setQ(v);
-          setPage(1);
-        }}
-        style={{ maxWidth: 320, marginBottom: 12 }}
-      />
-      {query.error ? <QueryError error={query.error} onRetry={() => void query.refetch()} /> : null}
-      <Table
+    <Flex vertical gap={12}>
+      <Input.Search allowClear style={{ width: 320 }} value={search} onChange={(e) => setSearch(e.target.value)} />
+      <Table<QuestionView>
         rowKey="id"
         size="small"
-        loading={query.isLoading}
-        dataSource={query.data?.items ?? []}
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
         locale={{ emptyText: t('learning.bank.empty') }}
         pagination={{
           current: page,
           pageSize: 20,
-          total: query.data?.total ?? 0,
+          total: list.data?.total ?? 0,
           onChange: setPage,
           showSizeChanger: false,
         }}
-        data-testid="questions-table"
-        columns={[
-          { title: t('learning.bank.type'), width: 80, render: (_, x) => t(`learning.questionType.${x.type}`) },
-          {
-            title: t('learning.bank.stem'),
-            render: (_, x) => (
-              <>
-                <div>{x.stem}</div>
-                <div style={{ color: '#8c8c8c', fontSize: 12 }}>
-                  {x.options.map((o, i) => `${letter(i)}. ${o}`).join('　')}
+        expandable={{
+          expandedRowRender: (row) => (
+            <Flex vertical gap={4}>
+              {row.type !== 'true_false'
+                ? row.options.map((o, i) => (
+                    <div key={o} style={{ fontWeight: row.answer.includes(i) ? 600 : undefined }}>
+                      {LETTERS[i]}. {o}
+                    </div>
+                  ))
+                : null}
+              {row.explanation ? (
+                <div>
+                  {t('learning.bank.explanation')}：{row.explanation}
                 </div>
-              </>
-            ),
+              ) : null}
+            </Flex>
+          ),
+        }}
+        columns={[
+          { title: t('learning.bank.stem'), dataIndex: 'stem', ellipsis: true },
+          {
+            title: t('learning.bank.type'),
+            dataIndex: 'type',
+            width: 100,
+            render: (type: QuestionType) => <Tag>{t(`learning.questionType.${type}`)}</Tag>,
           },
-          { title: t('learning.bank.answer'), width: 70, render: (_, x) => x.answer.map(letter).join('') },
-          { title: t('learning.bank.explanation'), dataIndex: 'explanation', ellipsis: true },
+          { title: t('learning.bank.answer'), key: 'answer', width: 90, render: (_, row) => answerText(row) },
           {
             title: t('learning.admin.topics'),
-            width: 160,
-            render: (_, x) => x.topics.map((tp) => <Tag key={tp}>{tp}</Tag>),
+            dataIndex: 'topics',
+            width: 240,
+            render: (topics: string[]) => topics.map((x) => <Tag key={x}>{x}</Tag>),
           },
         ]}
       />
-    </>
+    </Flex>
   );
 }
 
-function Import({ orgId }: { orgId: number }) {
+function ImportTab({ orgId }: { orgId?: string }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const errorText = useErrorText();
-  const qc = useQueryClient();
+  const client = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [result, setResult] = useState<QuestionImportResult | null>(null);
-  const check = useMutation({
-    mutationFn: ({ f, dryRun }: { f: File; dryRun: boolean }) => importQuestions(f, orgId, dryRun),
-    onSuccess: (r) => {
+  const [percent, setPercent] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = async (f: File, dryRun: boolean) => {
+    if (!orgId) return;
+    setError(null);
+    setPercent(0);
+    try {
+      const r = await importQuestions(f, orgId, dryRun, {
+        onProgress: (loaded, total) => setPercent(Math.floor((loaded / total) * 100)),
+      });
       setResult(r);
       if (r.committed) {
-        void message.success(t('learning.bank.committed', { n: r.created }));
-        void qc.invalidateQueries({ queryKey: BANK_KEY });
+        message.success(t('learning.bank.committed', { n: r.created }));
+        void client.invalidateQueries({ queryKey: LEARNING_KEY });
       }
-    },
-    onError: (e) => void message.error(errorText(e)),
-  });
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setPercent(null);
+    }
+  };
+  const template = async () => {
+    try {
+      saveFile(await downloadQuestionTemplate());
+    } catch (e) {
+      message.error(errorText(e));
+    }
+  };
+
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
-      <Button
-        icon={<DownloadOutlined />}
-        onClick={() =>
-          downloadQuestionTemplate()
-            .then(saveFile)
-            .catch((e) => void message.error(errorText(e)))
-        }
-      >
-        {t('learning.bank.template')}
-      </Button>
-      {!result || result.committed ? (
+    <Flex vertical gap={12} style={{ maxWidth: 900 }}>
+      <div>
+        <Button icon={<DownloadOutlined />} onClick={() => void template()}>
+          {t('learning.bank.template')}
+        </Button>
+      </div>
+      {!result?.committed ? (
         <Upload.Dragger
           accept=".xlsx"
+          maxCount={1}
           showUploadList={false}
           beforeUpload={(f) => {
             setFile(f);
             setResult(null);
-            check.mutate({ f, dryRun: true });
+            void run(f, true);
             return false;
           }}
-          data-testid="questions-upload"
+          data-testid="question-upload"
         >
           <p className="ant-upload-drag-icon">
             <InboxOutlined />
           </p>
-          <p>{check.isPending ? t('learning.bank.checking') : t('learning.bank.uploadHint')}</p>
+          <p>{file ? file.name : t('learning.bank.uploadHint')}</p>
         </Upload.Dragger>
       ) : null}
-      {result && !result.ok ? (
+      {percent !== null ? <Progress percent={percent} strokeColor="#c4161c" /> : null}
+      {error ? <Alert type="error" showIcon title={error} /> : null}
+      {result && !result.committed && result.errors.length > 0 ? (
         <>
-          <Alert type="error" showIcon message={t('learning.bank.errors', { n: result.errors.length })} />
+          <Alert type="error" showIcon title={t('learning.bank.errors', { n: result.errors.length })} />
           <Table
             size="small"
-            rowKey={(e) => `${e.row}:${e.column}:${e.message}`}
+            rowKey={(r) => `${r.row}:${r.column}:${r.message}`}
             dataSource={result.errors}
-            pagination={{ pageSize: 10 }}
+            pagination={{ pageSize: 20, hideOnSinglePage: true }}
             columns={[
-              { title: t('learning.bank.row'), dataIndex: 'row', width: 70 },
-              { title: t('learning.bank.column'), dataIndex: 'column', width: 120 },
+              { title: t('learning.bank.row'), dataIndex: 'row', width: 80 },
+              { title: t('learning.bank.column'), dataIndex: 'column', width: 140 },
               { title: t('learning.bank.reason'), dataIndex: 'message' },
             ]}
+            data-testid="question-import-errors"
           />
-          <Button onClick={() => setResult(null)}>{t('learning.bank.another')}</Button>
         </>
       ) : null}
-      {result?.ok && !result.committed ? (
-        <>
-          <Alert type="success" showIcon message={t('learning.bank.clean', { n: result.created })} />
-          <Space>
-            <Button
-              type="primary"
-              loading={check.isPending}
-              onClick={() => file && check.mutate({ f: file, dryRun: false })}
-              data-testid="questions-commit"
-            >
+      {result && !result.committed && result.ok && file ? (
+        <Alert
+          type="success"
+          showIcon
+          title={t('learning.bank.clean', { n: result.created })}
+          action={
+            <Button type="primary" loading={percent !== null} onClick={() => void run(file, false)}>
               {t('learning.bank.commit')}
             </Button>
-            <Button onClick={() => setResult(null)}>{t('common.cancel')}</Button>
-          </Space>
-        </>
+          }
+        />
       ) : null}
-    </Space>
+      {result?.committed ? (
+        <Alert
+          type="success"
+          showIcon
+          title={t('learning.bank.committed', { n: result.created })}
+          action={
+            <Button
+              onClick={() => {
+                setResult(null);
+                setFile(null);
+              }}
+            >
+              {t('learning.bank.another')}
+            </Button>
+          }
+        />
+      ) : null}
+    </Flex>
   );
 }
 
-interface PaperForm {
+interface PaperValues {
   title: string;
   mode: 'fixed' | 'random';
   questionIds?: number[];
-  topic?: string | null;
+  topic?: string;
   questionCount?: number;
   timeLimitMinutes?: number | null;
   passMark: number;
   attemptsAllowed?: number | null;
 }
 
-function Papers({ orgId }: { orgId: number }) {
+function PapersTab({ orgId }: { orgId?: string }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const errorText = useErrorText();
-  const qc = useQueryClient();
+  const client = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [form] = Form.useForm<PaperForm>();
-  const mode = Form.useWatch('mode', form) ?? 'random';
-  const papers = useQuery({ queryKey: [...BANK_KEY, 'papers', orgId], queryFn: () => fetchPapers({ org: orgId }) });
-  const questions = useQuery({
-    queryKey: [...BANK_KEY, 'all-questions', orgId],
+  const [form] = Form.useForm<PaperValues>();
+  const mode = Form.useWatch('mode', form);
+  const list = useQuery({
+    queryKey: [...LEARNING_KEY, 'papers', orgId ?? null],
+    queryFn: () => fetchPapers({ org: orgId }),
+    enabled: orgId !== undefined,
+  });
+  const bank = useQuery({
+    queryKey: [...LEARNING_KEY, 'questions-all', orgId ?? null],
     queryFn: () => fetchQuestions({ org: orgId, pageSize: 200 }),
-    enabled: open,
+    enabled: open && orgId !== undefined,
   });
   const save = useMutation({
-    mutationFn: (v: PaperForm) => {
+    mutationFn: (v: PaperValues) => {
       const input: PaperInput = {
-        orgId,
+        orgId: Number(orgId),
         title: v.title,
         mode: v.mode,
-        passMark: v.passMark,
         timeLimitMinutes: v.timeLimitMinutes ?? null,
+        passMark: v.passMark,
         attemptsAllowed: v.attemptsAllowed ?? null,
         ...(v.mode === 'fixed'
           ? { questionIds: v.questionIds ?? [] }
-          : { topic: v.topic ?? null, questionCount: v.questionCount }),
+          : { topic: v.topic || null, questionCount: v.questionCount ?? 10 }),
       };
       return createPaper(input);
     },
     onSuccess: () => {
-      void message.success(t('learning.bank.paperCreated'));
-      void qc.invalidateQueries({ queryKey: BANK_KEY });
+      message.success(t('learning.bank.paperCreated'));
+      void client.invalidateQueries({ queryKey: LEARNING_KEY });
       setOpen(false);
       form.resetFields();
     },
-    onError: (e) => void message.error(errorText(e)),
+    onError: (e) => message.error(errorText(e)),
   });
+  if (list.error) return <QueryError error={list.error} onRetry={() => void list.refetch()} />;
   return (
-    <>
-      <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} style={{ marginBottom: 12 }}>
-        {t('learning.bank.paperCreate')}
-      </Button>
-      {papers.error ? <QueryError error={papers.error} onRetry={() => void papers.refetch()} /> : null}
-      <Table
+    <Flex vertical gap={12}>
+      <div>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
+          {t('learning.bank.paperCreate')}
+        </Button>
+      </div>
+      <Table<Paper>
         rowKey="id"
         size="small"
-        loading={papers.isLoading}
-        dataSource={papers.data?.items ?? []}
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
         locale={{ emptyText: t('learning.bank.noPapers') }}
+        pagination={false}
         columns={[
           { title: t('learning.bank.paperTitle'), dataIndex: 'title' },
+          { title: t('learning.admin.org'), dataIndex: 'orgName' },
           {
             title: t('learning.bank.mode'),
-            render: (_, p) =>
-              p.mode === 'fixed'
+            dataIndex: 'mode',
+            width: 120,
+            render: (m: string, row) =>
+              m === 'fixed'
                 ? t('learning.bank.fixed')
-                : `${t('learning.bank.random')}${p.topic ? ` · ${p.topic}` : ''}`,
+                : `${t('learning.bank.random')}${row.topic ? ` · ${row.topic}` : ''}`,
           },
           { title: t('learning.bank.count'), dataIndex: 'questionCount', width: 90 },
           {
             title: t('learning.bank.timeLimit'),
-            width: 110,
-            render: (_, p) => p.timeLimitMinutes ?? t('learning.bank.unlimited'),
+            dataIndex: 'timeLimitMinutes',
+            width: 120,
+            render: (m: number | null) => m ?? t('learning.quiz.noLimit'),
           },
           { title: t('learning.bank.passMark'), dataIndex: 'passMark', width: 100 },
           {
             title: t('learning.bank.attempts'),
+            dataIndex: 'attemptsAllowed',
             width: 100,
-            render: (_, p) => p.attemptsAllowed ?? t('learning.bank.unlimited'),
+            render: (n: number | null) => n ?? t('learning.bank.unlimited'),
           },
         ]}
       />
@@ -276,78 +336,79 @@ function Papers({ orgId }: { orgId: number }) {
         onCancel={() => setOpen(false)}
         onOk={() => form.submit()}
         confirmLoading={save.isPending}
+        width={640}
         destroyOnHidden
       >
-        <Form
+        <Form<PaperValues>
           form={form}
           layout="vertical"
-          initialValues={{ mode: 'random', passMark: 60, questionCount: 10, attemptsAllowed: 3, timeLimitMinutes: 20 }}
+          initialValues={{ mode: 'random', passMark: 60, attemptsAllowed: 3, timeLimitMinutes: 20, questionCount: 10 }}
           onFinish={(v) => save.mutate(v)}
         >
           <Form.Item name="title" label={t('learning.bank.paperTitle')} rules={[{ required: true, min: 2 }]}>
             <Input />
           </Form.Item>
           <Form.Item name="mode" label={t('learning.bank.mode')}>
-            <Radio.Group>
-              <Radio.Button value="random">{t('learning.bank.random')}</Radio.Button>
-              <Radio.Button value="fixed">{t('learning.bank.fixed')}</Radio.Button>
-            </Radio.Group>
+            <Radio.Group
+              optionType="button"
+              options={[
+                { value: 'random', label: t('learning.bank.random') },
+                { value: 'fixed', label: t('learning.bank.fixed') },
+              ]}
+            />
           </Form.Item>
           {mode === 'fixed' ? (
             <Form.Item name="questionIds" label={t('learning.bank.pickQuestions')} rules={[{ required: true }]}>
               <Select
                 mode="multiple"
                 optionFilterProp="label"
-                loading={questions.isLoading}
-                options={(questions.data?.items ?? []).map((x) => ({ value: x.id, label: x.stem }))}
+                loading={bank.isLoading}
+                options={(bank.data?.items ?? []).map((q) => ({ value: q.id, label: q.stem }))}
               />
             </Form.Item>
           ) : (
-            <>
-              <Form.Item name="topic" label={t('learning.bank.topic')}>
+            <Flex gap={16}>
+              <Form.Item name="topic" label={t('learning.bank.topic')} style={{ flex: 1 }}>
                 <Select
                   allowClear
                   placeholder={t('learning.bank.anyTopic')}
-                  options={SUGGESTED_TOPICS.map((x) => ({ value: x, label: x }))}
+                  options={SUGGESTED_TOPICS.map((value) => ({ value, label: value }))}
                 />
               </Form.Item>
               <Form.Item name="questionCount" label={t('learning.bank.count')} rules={[{ required: true }]}>
                 <InputNumber min={1} max={200} />
               </Form.Item>
-            </>
+            </Flex>
           )}
-          <Space size="large">
+          <Flex gap={16}>
             <Form.Item name="timeLimitMinutes" label={t('learning.bank.timeLimit')}>
-              <InputNumber min={1} max={600} />
+              <InputNumber min={1} max={600} placeholder={t('learning.quiz.noLimit')} />
             </Form.Item>
-            <Form.Item name="passMark" label={t('learning.bank.passMark')}>
+            <Form.Item name="passMark" label={t('learning.bank.passMark')} rules={[{ required: true }]}>
               <InputNumber min={0} max={100} />
             </Form.Item>
             <Form.Item name="attemptsAllowed" label={t('learning.bank.attempts')}>
-              <InputNumber min={1} max={100} />
+              <InputNumber min={1} max={100} placeholder={t('learning.bank.unlimited')} />
             </Form.Item>
-          </Space>
+          </Flex>
         </Form>
       </Modal>
-    </>
+    </Flex>
   );
 }
 
 export function BankPage() {
   const { t } = useTranslation();
-  const { orgId: orgKey, orgName = '' } = useLearningOrg();
-  const orgId = orgKey ? Number(orgKey) : null;
+  const { orgId, orgName } = useLearningOrg();
   return (
-    <Card title={`${t('learning.bank.title')} · ${orgName}`}>
-      {orgId ? (
-        <Tabs
-          items={[
-            { key: 'questions', label: t('learning.bank.questions'), children: <Questions orgId={orgId} /> },
-            { key: 'import', label: t('learning.bank.import'), children: <Import orgId={orgId} /> },
-            { key: 'papers', label: t('learning.bank.papers'), children: <Papers orgId={orgId} /> },
-          ]}
-        />
-      ) : null}
+    <Card title={`${t('learning.bank.title')}${orgName ? ` · ${orgName}` : ''}`}>
+      <Tabs
+        items={[
+          { key: 'questions', label: t('learning.bank.questions'), children: <QuestionsTab orgId={orgId} /> },
+          { key: 'import', label: t('learning.bank.import'), children: <ImportTab orgId={orgId} /> },
+          { key: 'papers', label: t('learning.bank.papers'), children: <PapersTab orgId={orgId} /> },
+        ]}
+      />
     </Card>
   );
 }

@@ -396,7 +396,7 @@ export function ContentAdminPage() {
           showSizeChanger: false,
         }}
         columns={[
-          { title: t('learning.admin.title'), dataIndex: 'title', ellipsis: true },
+          { title: t('learning.admin.title'), dataIndex: 'title', width: 280, ellipsis: { showTitle: true } },
           {
             title: t('learning.admin.kindLabel'),
             dataIndex: 'kind',

@@ -64,8 +64,8 @@ export function PlanProgressPage() {
     const rows = children.length ? children : (data?.orgs ?? []);
     return {
       tooltip: { trigger: 'axis' },
-      legend: { data: [t('learning.progress.assigned'), t('learning.progress.completed')] },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: { top: 0, right: 0, data: [t('learning.progress.assigned'), t('learning.progress.completed')] },
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       xAxis: {
         type: 'category',
         data: rows.map((o) => o.orgName),
@@ -77,12 +77,14 @@ export function PlanProgressPage() {
           name: t('learning.progress.assigned'),
           type: 'bar',
           data: rows.map((o) => o.assigned),
+          barMaxWidth: 48,
           itemStyle: { color: '#d9d9d9' },
         },
         {
           name: t('learning.progress.completed'),
           type: 'bar',
           data: rows.map((o) => o.completed),
+          barMaxWidth: 48,
           itemStyle: { color: '#c4161c' },
           label: { show: true, position: 'top' },
         },
