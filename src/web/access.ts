@@ -28,6 +28,8 @@ export interface Access {
   canReadMeetings: boolean;
   canWriteMeetings: boolean;
   canReadCompliance: boolean;
+  /** compliance rules, exemption decisions, group-robot webhooks, sending reminders */
+  canManageCompliance: boolean;
 }
 
 export type AccessKey = keyof Access;
@@ -57,5 +59,6 @@ export function accessFor(user: SessionUser | null | undefined): Access {
     canReadMeetings: permissions.has('meeting.read'),
     canWriteMeetings: permissions.has('meeting.write'),
     canReadCompliance: permissions.has('compliance.read'),
+    canManageCompliance: permissions.has('compliance.manage'),
   };
 }
