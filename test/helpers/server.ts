@@ -6,9 +6,11 @@ import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { seedDemo } from '../../src/server/demo/demo.js';
 
+type AppDb = Awaited<ReturnType<typeof buildApp>>['ctx']['db'];
+
 export async function startTestServer(
   opts: { demo?: boolean } = {},
-): Promise<{ baseUrl: string; close(): Promise<void> }> {
+): Promise<{ baseUrl: string; db: AppDb; close(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-e2e-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -25,6 +27,8 @@ export async function startTestServer(
   if (!addr || typeof addr === 'string') throw new Error('no address');
   return {
     baseUrl: `http://127.0.0.1:${addr.port}`,
+    /** the app's database, for tests that seed more than the base demo */
+    db: ctx.db,
     async close() {
       await app.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
