@@ -85,12 +85,12 @@ export function CompliancePage() {
   const trail = org ? [...ancestorIds(index, org), org] : [];
 
   const chart = {
-    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis' as const, valueFormatter: (v: unknown) => `${v}%` },
     xAxis: {
       type: 'category' as const,
       data: byType.map((r) => t(`meetings.type.${r.type}`)),
-      axisLabel: { interval: 0 },
+      axisLabel: { interval: 0, rotate: 35, fontSize: 11 },
     },
     yAxis: { type: 'value' as const, max: 100, axisLabel: { formatter: '{value}%' } },
     series: [
