@@ -38,6 +38,8 @@ export interface Access {
   canAdminLearningContent: boolean;
   /** learning plans, their progress, point rules, the ranking switch */
   canManageLearning: boolean;
+  /** compliance rules, exemption decisions, group-robot webhooks, sending reminders */
+  canManageCompliance: boolean;
 }
 
 export type AccessKey = keyof Access;
@@ -72,5 +74,6 @@ export function accessFor(user: SessionUser | null | undefined): Access {
     canReviewLearning: permissions.has('learning.review'),
     canAdminLearningContent: permissions.has('learning.publish') || permissions.has('learning.review'),
     canManageLearning: permissions.has('learning.manage'),
+    canManageCompliance: permissions.has('compliance.manage'),
   };
 }

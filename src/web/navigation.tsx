@@ -3,9 +3,11 @@
  * Routes the user may not see are left out of the menu and answer 403 when typed.
  */
 import {
+  AlertOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BellOutlined,
   BookOutlined,
   CalendarOutlined,
   CheckCircleOutlined,
@@ -16,7 +18,9 @@ import {
   HomeOutlined,
   ImportOutlined,
   KeyOutlined,
+  ProfileOutlined,
   ReadOutlined,
+  RobotOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
   SettingOutlined,
@@ -34,6 +38,10 @@ import { SettingsPage } from './pages/admin/SettingsPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { CompliancePage } from './pages/compliance/CompliancePage';
+import { RulesPage } from './pages/compliance/RulesPage';
+import { SignalsPage } from './pages/compliance/SignalsPage';
+import { TodoPage } from './pages/compliance/TodoPage';
+import { WebhooksPage } from './pages/compliance/WebhooksPage';
 import { HomePage } from './pages/home/HomePage';
 import { BankPage } from './pages/learning/admin/BankPage';
 import { ContentAdminPage } from './pages/learning/admin/ContentAdminPage';
@@ -46,6 +54,7 @@ import { LibraryPage } from './pages/learning/LibraryPage';
 import { MyPointsPage } from './pages/learning/MyPointsPage';
 import { QuizPage } from './pages/learning/QuizPage';
 import { MeetingsPage } from './pages/meetings/MeetingsPage';
+import { MyMeetingsPage } from './pages/meetings/MyMeetingsPage';
 import { ImportPage } from './pages/members/ImportPage';
 import { MembersPage } from './pages/members/MembersPage';
 import { OrgsPage } from './pages/orgs/OrgsPage';
@@ -56,7 +65,7 @@ import { StaffingPage } from './pages/staffing/StaffingPage';
 import { TrainingHoursPage } from './pages/training/TrainingHoursPage';
 import { TransfersPage } from './pages/transfers/TransfersPage';
 
-export type MenuGroup = 'members' | 'cadres' | 'learning' | 'admin' | 'security';
+export type MenuGroup = 'members' | 'cadres' | 'orgLife' | 'learning' | 'admin' | 'security';
 
 export interface AppRoute {
   path: string;
@@ -70,6 +79,7 @@ export const MENU_GROUPS: Record<MenuGroup, { labelKey: string; icon: ReactNode 
   members: { labelKey: 'menu.members', icon: <UserOutlined /> },
   cadres: { labelKey: 'menu.cadres', icon: <SolutionOutlined /> },
   learning: { labelKey: 'menu.learning', icon: <ReadOutlined /> },
+  orgLife: { labelKey: 'menu.orgLife', icon: <CalendarOutlined /> },
   admin: { labelKey: 'menu.admin', icon: <SettingOutlined /> },
   security: { labelKey: 'menu.security', icon: <SafetyCertificateOutlined /> },
 };
@@ -106,17 +116,24 @@ export const appRoutes: AppRoute[] = [
     access: 'canReadMembers',
     menu: { labelKey: 'menu.training', icon: <FieldTimeOutlined />, group: 'cadres' },
   },
+  // ---- 组织生活 (issue 4) ----
   {
     path: '/meetings',
     element: <MeetingsPage />,
     access: 'canReadMeetings',
-    menu: { labelKey: 'menu.meetings', icon: <CalendarOutlined /> },
+    menu: { labelKey: 'menu.meetings', icon: <CalendarOutlined />, group: 'orgLife' },
+  },
+  {
+    path: '/meetings/mine',
+    element: <MyMeetingsPage />,
+    access: 'canReadMeetings',
+    menu: { labelKey: 'menu.myMeetings', icon: <ScheduleOutlined />, group: 'orgLife' },
   },
   {
     path: '/compliance',
     element: <CompliancePage />,
     access: 'canReadCompliance',
-    menu: { labelKey: 'menu.compliance', icon: <CheckCircleOutlined /> },
+    menu: { labelKey: 'menu.compliance', icon: <CheckCircleOutlined />, group: 'orgLife' },
   },
   {
     path: '/learn',
@@ -158,6 +175,31 @@ export const appRoutes: AppRoute[] = [
     access: 'canManageLearning',
     menu: { labelKey: 'menu.learnPoints', icon: <TrophyOutlined />, group: 'learning' },
   },
+  {
+    path: '/compliance/todo',
+    element: <TodoPage />,
+    access: 'canReadCompliance',
+    menu: { labelKey: 'menu.complianceTodo', icon: <BellOutlined />, group: 'orgLife' },
+  },
+  {
+    path: '/compliance/signals',
+    element: <SignalsPage />,
+    access: 'canReadCompliance',
+    menu: { labelKey: 'menu.complianceSignals', icon: <AlertOutlined />, group: 'orgLife' },
+  },
+  {
+    path: '/compliance/rules',
+    element: <RulesPage />,
+    access: 'canReadCompliance',
+    menu: { labelKey: 'menu.complianceRules', icon: <ProfileOutlined />, group: 'orgLife' },
+  },
+  {
+    path: '/compliance/webhooks',
+    element: <WebhooksPage />,
+    access: 'canManageCompliance',
+    menu: { labelKey: 'menu.complianceWebhooks', icon: <RobotOutlined />, group: 'orgLife' },
+  },
+  // ---- end 组织生活 ----
   {
     path: '/transfers',
     element: <TransfersPage />,

@@ -109,7 +109,7 @@ describe('组织生活 in the browser', () => {
         expect(beforeStatus).not.toBe('met');
 
         // Record a 主题党日 happening now.
-        await page.goto('/meetings');
+        await page.goto('/meetings?view=list');
         await page.getByTestId('meeting-create').click();
         const drawer = page;
         await drawer.getByTestId('meeting-types').click();

@@ -1,5 +1,5 @@
 /** 组织生活 (`/api/meetings`) and the compliance overview (`/api/compliance`). */
-import type { ComplianceStatus, MeetingType } from '../../shared/meetings';
+import type { ComplianceStatus, Frequency, MeetingType, QuorumRule, RuleTarget } from '../../shared/meetings';
 import { api, type DownloadedFile, downloadFile } from './client';
 import type { Id } from './types';
 
@@ -62,6 +62,7 @@ export interface Meeting extends MeetingSummary {
 
 export interface MeetingInput {
   orgId?: number;
+  status?: 'planned' | 'draft';
   types: MeetingType[];
   title: string;
   startsAt: string;
@@ -87,6 +88,7 @@ export interface MeetingQuery {
   from?: string;
   to?: string;
   type?: MeetingType;
+  status?: MeetingSummary['status'];
   page?: number;
   pageSize?: number;
 }
@@ -134,22 +136,230 @@ export interface ComplianceItem {
   held: number;
 }
 
+export type Color = 'green' | 'amber' | 'red';
+
 export interface TypeSummary {
   orgs: number;
   met: number;
+  missed?: number;
+  pending?: number;
+  exempt?: number;
+  no_quorum?: number;
   rate: number;
-  color: 'green' | 'amber' | 'red';
+  color: Color;
 }
 
 export interface ComplianceOverview {
   org: number;
   orgName: string;
   period: string;
-  summary: TypeSummary & { behind: number; pending: number; byType: Partial<Record<MeetingType, TypeSummary>> };
+  from: string;
+  to: string;
+  asOf: string;
+  open: boolean;
+  tracked: boolean;
+  summary: Omit<TypeSummary, 'pending'> & {
+    behind: number;
+    pending: number;
+    exempt: number;
+    byType: Partial<Record<MeetingType, TypeSummary>>;
+  };
   items: ComplianceItem[];
+  page: number;
+  pageSize: number;
   total: number;
 }
 
-export function fetchCompliance(org: Id, period: string): Promise<ComplianceOverview> {
-  return api.get<ComplianceOverview>('/api/compliance', { org, period, pageSize: 1000 });
+export function fetchCompliance(
+  org: Id,
+  period: string,
+  opts: { page?: number; pageSize?: number; type?: MeetingType } = {},
+): Promise<ComplianceOverview> {
+  return api.get<ComplianceOverview>('/api/compliance', { org, period, pageSize: 1000, ...opts });
+}
+
+// ---- plans, member calendar, book --------------------------------------------------------------------------------
+
+export function fetchUpcoming(): Promise<{ items: MeetingSummary[] }> {
+  return api.get('/api/meetings/upcoming');
+}
+
+export function fetchCalendarLink(): Promise<{
+  url: string | null;
+  absoluteUrl: string | null;
+  expiresAt: string | null;
+}> {
+  return api.get('/api/meetings/calendar-link');
+}
+
+export function copyPlan(orgId: number, fromYear: number, toYear: number): Promise<{ count: number; skipped: number }> {
+  return api.post('/api/meetings/copy-plan', { orgId, fromYear, toYear });
+}
+
+export function downloadBook(org: Id, from: string, to: string): Promise<DownloadedFile> {
+  return downloadFile('/api/meetings/book.docx', { org, from, to }, '会议记录本.docx');
+}
+
+// ---- compliance: behind, signals, to-do, rules, exemptions, webhooks ---------------------------------------------
+
+export interface BehindItem {
+  orgId: number;
+  orgName: string;
+  kind: string;
+  parentId: number | null;
+  parentName: string | null;
+  status: ComplianceStatus;
+  typesBehind: number;
+  types: { type: MeetingType; status: ComplianceStatus; source: string }[];
+}
+
+export function fetchBehind(
+  org: Id,
+  period: string,
+  page = 1,
+  pageSize = 20,
+): Promise<{ total: number; page: number; pageSize: number; items: BehindItem[] }> {
+  return api.get('/api/compliance/behind', { org, period, page, pageSize });
+}
+
+export interface SignalRow {
+  orgId: number;
+  orgName: string;
+  meetings: number;
+  shortMinutes: number;
+  noOutcome: number;
+  copiedMinutes: number;
+  underQuorum: number;
+  crammed: number;
+}
+
+export interface Signals {
+  org: number;
+  period: string;
+  thresholds: { minutesMinLength: number; crammedPerDay: number; lastDays: number };
+  meetings: number;
+  items: SignalRow[];
+}
+
+export function fetchSignals(org: Id, period: string): Promise<Signals> {
+  return api.get('/api/compliance/signals', { org, period });
+}
+
+export interface TodoItem {
+  kind: 'due_soon' | 'missed';
+  orgId: number;
+  orgName: string;
+  type: MeetingType;
+  period: string;
+  status: ComplianceStatus;
+  deadline: string;
+  daysLeft: number;
+  message: string;
+}
+
+export function fetchTodo(
+  days: number,
+): Promise<{ today: string; days: number; items: TodoItem[]; truncated: boolean }> {
+  return api.get('/api/compliance/todo', { days });
+}
+
+export function runReminders(days: number): Promise<{ created: number }> {
+  return api.post('/api/compliance/reminders/run', { days });
+}
+
+export interface Rule {
+  id: number;
+  scopeOrgId: number | null;
+  scopeOrgName: string | null;
+  source: 'default' | 'override';
+  type: MeetingType;
+  frequency: Frequency;
+  times: number;
+  quorum: QuorumRule;
+  appliesTo: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface RuleInput {
+  orgId: number;
+  type: MeetingType;
+  frequency: Frequency;
+  times: number;
+  quorum: QuorumRule;
+  appliesTo: RuleTarget;
+  effectiveFrom: string;
+}
+
+export function fetchRules(
+  org: Id,
+  date?: string,
+): Promise<{ org: number | null; date: string; items: Rule[]; overrides: Rule[] }> {
+  return api.get('/api/compliance/rules', { org, date });
+}
+
+export function createRule(input: RuleInput): Promise<Rule> {
+  return api.post('/api/compliance/rules', input);
+}
+
+export function deleteRule(id: number): Promise<void> {
+  return api.del(`/api/compliance/rules/${id}`);
+}
+
+export interface Exemption {
+  id: number;
+  orgId: number;
+  orgName: string;
+  type: MeetingType;
+  period: string;
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected';
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  deciderOrgId: number | null;
+}
+
+export function fetchExemptions(query: {
+  org?: Id;
+  status?: Exemption['status'];
+  page?: number;
+  pageSize?: number;
+}): Promise<{ items: Exemption[]; total: number }> {
+  return api.get('/api/compliance/exemptions', { ...query });
+}
+
+export function requestExemption(input: {
+  orgId: number;
+  type: MeetingType;
+  period: string;
+  reason: string;
+}): Promise<Exemption> {
+  return api.post('/api/compliance/exemptions', input);
+}
+
+export function decideExemption(id: number, decision: 'approve' | 'reject'): Promise<Exemption> {
+  return api.post(`/api/compliance/exemptions/${id}/${decision}`, {});
+}
+
+export interface Webhook {
+  orgId: number;
+  kind: 'wecom' | 'dingtalk' | null;
+  url: string | null;
+  enabled: boolean;
+  updatedAt: string | null;
+}
+
+export function fetchWebhook(orgId: Id): Promise<Webhook> {
+  return api.get(`/api/compliance/webhooks/${orgId}`);
+}
+
+export function saveWebhook(
+  orgId: Id,
+  input: { kind: 'wecom' | 'dingtalk'; url: string; enabled: boolean },
+): Promise<Webhook> {
+  return api.put(`/api/compliance/webhooks/${orgId}`, input);
 }

@@ -45,6 +45,7 @@ import {
 import { fetchMembers } from '../../api/members';
 import { formatDateTime } from '../../components/format';
 import { OrgTreeSelect } from '../../components/OrgTreeSelect';
+import { RichTextEditor, RichTextView } from '../../components/RichText';
 import { useErrorText } from '../../hooks/useErrorText';
 
 interface Row {
@@ -57,6 +58,7 @@ interface Row {
 
 interface FormValues {
   orgId?: string;
+  status: 'planned' | 'draft';
   types: MeetingType[];
   title: string;
   range: [Dayjs, Dayjs];
@@ -72,12 +74,14 @@ interface Props {
   /** null: a new record */
   meetingId: number | null;
   defaultOrgId?: string;
+  /** a new meeting on this local date (YYYY-MM-DD), planned: picked in the calendar */
+  defaultDate?: string | null;
   canWrite: boolean;
   onClose: () => void;
   onSaved: (id: number) => void;
 }
 
-export function MeetingEditor({ open, meetingId, defaultOrgId, canWrite, onClose, onSaved }: Props) {
+export function MeetingEditor({ open, meetingId, defaultOrgId, defaultDate, canWrite, onClose, onSaved }: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const errorText = useErrorText();
@@ -108,23 +112,26 @@ export function MeetingEditor({ open, meetingId, defaultOrgId, canWrite, onClose
     if (!open) return;
     if (meetingId === null) {
       form.resetFields();
+      const start = defaultDate ? dayjs(`${defaultDate}T14:30:00`) : dayjs().minute(0).second(0).millisecond(0);
       form.setFieldsValue({
         orgId: defaultOrgId,
+        status: defaultDate && defaultDate > dayjs().format('YYYY-MM-DD') ? 'planned' : 'draft',
         types: [],
-        range: [dayjs().minute(0).second(0), dayjs().minute(0).second(0).add(2, 'hour')],
+        range: [start, start.add(2, 'hour')],
         resolutions: [],
       });
       setRows([]);
     } else if (meeting) {
       form.setFieldsValue({
         orgId: String(meeting.orgId),
+        status: meeting.status === 'planned' ? 'planned' : 'draft',
         types: meeting.types,
         title: meeting.title,
         range: [dayjs(meeting.startsAt), dayjs(meeting.endsAt)],
         location: meeting.location ?? undefined,
         hostId: meeting.hostId ?? undefined,
         recorderId: meeting.recorderId ?? undefined,
-        minutes: meeting.minutes ? htmlToText(meeting.minutes) : undefined,
+        minutes: meeting.minutes ?? '',
         resolutions: meeting.resolutions.map((r) => ({
           text: r.text,
           votesFor: r.votesFor,
@@ -133,7 +140,7 @@ export function MeetingEditor({ open, meetingId, defaultOrgId, canWrite, onClose
         })),
       });
     }
-  }, [open, meetingId, meeting, defaultOrgId, form]);
+  }, [open, meetingId, meeting, defaultOrgId, defaultDate, form]);
 
   // Attendance rows: the record's, then everyone else on the roster (absent).
   useEffect(() => {
@@ -163,6 +170,7 @@ export function MeetingEditor({ open, meetingId, defaultOrgId, canWrite, onClose
     const values = await form.validateFields();
     const input: MeetingInput = {
       orgId: values.orgId ? Number(values.orgId) : undefined,
+      ...(meeting?.status === 'submitted' ? {} : { status: values.status }),
       types: values.types,
       title: values.title,
       startsAt: values.range[0].format(),
@@ -170,7 +178,7 @@ export function MeetingEditor({ open, meetingId, defaultOrgId, canWrite, onClose
       location: values.location || null,
       hostId: values.hostId ?? null,
       recorderId: values.recorderId ?? null,
-      minutes: values.minutes ? textToHtml(values.minutes) : null,
+      minutes: values.minutes || null,
       attendees: rows.map((r) => ({
         memberId: r.memberId,
         status: r.status,
@@ -291,9 +299,25 @@ export function MeetingEditor({ open, meetingId, defaultOrgId, canWrite, onClose
             />
           </Form.Item>
         </Space>
-        <Form.Item name="title" label={t('meetings.name')} rules={[{ required: true, min: 2 }]}>
-          <Input data-testid="meeting-title" maxLength={200} />
-        </Form.Item>
+        <Space wrap size="large" align="start" style={{ width: '100%' }}>
+          <Form.Item
+            name="title"
+            label={t('meetings.name')}
+            rules={[{ required: true, min: 2 }]}
+            style={{ minWidth: 'min(480px, 100%)' }}
+          >
+            <Input data-testid="meeting-title" maxLength={200} />
+          </Form.Item>
+          {meeting?.status !== 'submitted' && (
+            <Form.Item name="status" label={t('meetings.colStatus')}>
+              <Radio.Group
+                optionType="button"
+                data-testid="meeting-plan-status"
+                options={(['planned', 'draft'] as const).map((v) => ({ value: v, label: t(`meetings.status.${v}`) }))}
+              />
+            </Form.Item>
+          )}
+        </Space>
         <Space wrap size="large" align="start">
           <Form.Item name="range" label={t('meetings.time')} rules={[{ required: true }]}>
             <DatePicker.RangePicker
@@ -386,9 +410,15 @@ export function MeetingEditor({ open, meetingId, defaultOrgId, canWrite, onClose
             },
           ]}
         />
-        <Form.Item name="minutes" label={t('meetings.minutes')}>
-          <Input.TextArea rows={6} data-testid="meeting-minutes" />
-        </Form.Item>
+        {locked ? (
+          <Form.Item label={t('meetings.minutes')}>
+            <RichTextView html={meeting?.minutes} data-testid="meeting-minutes-view" />
+          </Form.Item>
+        ) : (
+          <Form.Item name="minutes" label={t('meetings.minutes')}>
+            <RichTextEditor data-testid="meeting-minutes" />
+          </Form.Item>
+        )}
         <Typography.Title level={5}>{t('meetings.resolutions')}</Typography.Title>
         <Form.List name="resolutions">
           {(fields, { add, remove }) => (
@@ -439,17 +469,4 @@ export function MeetingEditor({ open, meetingId, defaultOrgId, canWrite, onClose
       </Modal>
     </Drawer>
   );
-}
-
-function htmlToText(html: string): string {
-  const doc = new DOMParser().parseFromString(html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/p>/gi, '\n'), 'text/html');
-  return (doc.body.textContent ?? '').replace(/\n+$/, '');
-}
-
-function textToHtml(text: string): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return text
-    .split(/\n{2,}/)
-    .map((p) => `<p>${esc(p).replace(/\n/g, '<br>')}</p>`)
-    .join('');
 }
