@@ -260,7 +260,7 @@ export const DEMO_QUESTIONS: DemoQuestion[] = [
     stem: '中国共产党党旗的旗面缀有什么颜色的党徽图案？',
     options: ['白色', '金黄色', '红色', '银色'],
     answer: [1],
-    explanation: '党章第五十三条：中国共产党党旗为旗面缀有金黄色党徽图案的红旗。',
+    explanation: '党章第五十四条：中国共产党党旗为旗面缀有金黄色党徽图案的红旗。',
     topics: DZ,
   },
   {
