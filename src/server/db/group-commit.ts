@@ -4,11 +4,12 @@
  * with synchronous=FULL, one fsync) instead of N. Each caller still gets its answer only after its work is
  * committed: nothing is acknowledged before it is durable.
  *
- * The units of one batch run one after another in the same transaction. A unit that throws (a 404, a validation
- * error) is answered with its error and the others go on; if the transaction itself fails (a database error that
+ * The units of one batch run one after another in the same transaction. A unit that throws an AppError (a 404, a
+ * validation error: refusals come before writes) is answered with its error and the others go on; if the transaction itself fails (a database error that
  * aborts it), every unit of the batch is run again in a transaction of its own, so one bad unit cannot fail the rest:
  * a unit must therefore only touch the database (it may run twice, the first time rolled back).
  */
+import { AppError } from '../errors.js';
 import type { Db, Executor } from './database.js';
 
 type Work<T> = (trx: Executor) => Promise<T>;
@@ -48,6 +49,9 @@ class GroupCommit {
             try {
               outcomes.push({ ok: true, value: await p.work(trx) });
             } catch (error) {
+              // a refusal of ours (404, validation) is thrown before the unit writes: the batch goes on; any other
+              // error may have aborted the transaction (PostgreSQL), so the batch is run again unit by unit
+              if (!(error instanceof AppError)) throw error;
               outcomes.push({ ok: false, error });
             }
           }

@@ -12,7 +12,8 @@
 import { todayInShanghai } from '../../../shared/dates.js';
 import { type ContentKind, isMediaKind, type ProgressResult } from '../../../shared/learning.js';
 import type { Db, Executor } from '../../db/database.js';
-import { AppError, notFound } from '../../errors.js';
+import { groupCommit } from '../../db/group-commit.js';
+import { notFound } from '../../errors.js';
 import * as repo from './content.repository.js';
 import * as points from './points.service.js';
 
@@ -165,93 +166,15 @@ export interface HeartbeatOutcome extends ProgressResult {
   completion: { title: string; minutes: number; points: number } | null;
 }
 
-interface Job {
-  a: HeartbeatArgs;
-  info: ContentInfo;
-  resolve: (v: HeartbeatOutcome) => void;
-  reject: (e: unknown) => void;
-}
-/** Per-database queue of heartbeats waiting for the next group commit. */
-const queues = new WeakMap<object, Queue>();
-interface Queue {
-  jobs: Job[];
-  running: boolean;
-  scheduled: boolean;
-}
 /**
- * How long the first waiting heartbeat waits for others to join its commit. SQLite (better-sqlite3) flushes the
- * WAL synchronously on every commit; sharing one flush among the heartbeats of a busy moment is what keeps the
- * route fast under load. A lone heartbeat pays these few milliseconds once.
- */
-const GROUP_WINDOW_MS = 3;
-/** Heartbeats written in one transaction at most. */
-const BATCH = 200;
-
-/**
- * Records a heartbeat. Heartbeats arriving together are written in one transaction (group commit: one disk
+ * Records a heartbeat. Heartbeats arriving together are written in one transaction (db/group-commit.ts: one disk
  * flush for many members); each caller's promise settles after that commit, so an answered heartbeat is durable.
  */
 export async function heartbeat(db: Db, a: HeartbeatArgs): Promise<HeartbeatOutcome> {
   const info = await contentInfo(db, a.contentId);
   if (!info) throw notFound('content');
   if (info.status !== 'published') throw notFound('content');
-  let q = queues.get(db);
-  if (!q) {
-    q = { jobs: [], running: false, scheduled: false };
-    queues.set(db, q);
-  }
-  const queue = q;
-  return new Promise<HeartbeatOutcome>((resolve, reject) => {
-    queue.jobs.push({ a, info, resolve, reject });
-    if (!queue.running && !queue.scheduled) {
-      queue.scheduled = true;
-      setTimeout(() => {
-        queue.scheduled = false;
-        void drain(db, queue);
-      }, GROUP_WINDOW_MS);
-    }
-  });
-}
-
-async function drain(db: Db, q: Queue): Promise<void> {
-  if (q.running) return;
-  q.running = true;
-  try {
-    while (q.jobs.length) {
-      const batch = q.jobs.splice(0, BATCH);
-      const results: ({ ok: HeartbeatOutcome } | { err: unknown })[] = [];
-      try {
-        await db.transaction().execute(async (trx) => {
-          results.length = 0;
-          for (const j of batch) {
-            try {
-              results.push({ ok: await beatIn(db, trx, j.a, j.info) });
-            } catch (e) {
-              // our own refusals (404) happen before any write of the heartbeat: the batch goes on
-              if (e instanceof AppError) results.push({ err: e });
-              else throw e;
-            }
-          }
-        });
-        batch.forEach((j, i) => {
-          const r = results[i]!;
-          if ('ok' in r) j.resolve(r.ok);
-          else j.reject(r.err);
-        });
-      } catch {
-        // a database error aborted the whole batch: each heartbeat once more on its own
-        for (const j of batch) {
-          try {
-            j.resolve(await db.transaction().execute((trx) => beatIn(db, trx, j.a, j.info)));
-          } catch (e) {
-            j.reject(e);
-          }
-        }
-      }
-    }
-  } finally {
-    q.running = false;
-  }
+  return groupCommit(db).run((trx) => beatIn(db, trx, a, info));
 }
 
 /** One heartbeat inside a transaction; every refusal is thrown before anything is written. */
